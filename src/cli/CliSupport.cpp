@@ -1,0 +1,91 @@
+#include "CliSupport.h"
+
+#include "SegmindApi.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace CliSupport {
+
+QCommandLineOption apiBaseOption()
+{
+    return QCommandLineOption(u"api-base"_s,
+                              QCoreApplication::translate("cli", "API base URL (default: $MUSICGEN_API_BASE or %1).")
+                                  .arg(QString::fromLatin1(SegmindApi::DefaultApiBase)),
+                              u"url"_s);
+}
+
+QUrl apiBase(const QCommandLineParser& parser, QString* error)
+{
+    QString text = parser.value(u"api-base"_s);
+    if (text.isEmpty())
+        text = qEnvironmentVariable("MUSICGEN_API_BASE");
+    if (text.isEmpty())
+        text = QString::fromLatin1(SegmindApi::DefaultApiBase);
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != "https"_L1 && url.scheme() != "http"_L1) || url.host().isEmpty()) {
+        *error = QCoreApplication::translate("cli", "the API base must be an http or https URL, e.g. %1 (got \"%2\")")
+                     .arg(QString::fromLatin1(SegmindApi::DefaultApiBase), text);
+        return {};
+    }
+    return url;
+}
+
+QByteArray apiKeyFromEnvironment()
+{
+    return qgetenv("SEGMIND_API_KEY").trimmed();
+}
+
+bool parse(QCommandLineParser& parser, const QStringList& arguments)
+{
+    const QCommandLineOption help = parser.addHelpOption();
+    if (!parser.parse(arguments)) {
+        printError(parser.errorText() + QCoreApplication::translate("cli", " (see --help)"));
+        return false;
+    }
+    if (parser.isSet(help))
+        parser.showHelp(0);
+    return true;
+}
+
+void printError(const QString& text)
+{
+    std::fprintf(stderr, "error: %s\n", text.toUtf8().constData());
+    std::fflush(stderr);
+}
+
+void printNotice(const QString& text)
+{
+    std::fprintf(stderr, "%s\n", text.toUtf8().constData());
+    std::fflush(stderr);
+}
+
+void printLine(const QString& text)
+{
+    std::fprintf(stdout, "%s\n", text.toUtf8().constData());
+    std::fflush(stdout);
+}
+
+int intOption(const QCommandLineParser& parser, const QCommandLineOption& option, int fallback, int min, int max,
+              QString* error)
+{
+    if (!parser.isSet(option))
+        return fallback;
+    const QString text = parser.value(option);
+    bool ok = false;
+    const int value = text.toInt(&ok);
+    if (!ok || value < min || value > max) {
+        *error = QCoreApplication::translate("cli", "--%1 takes a whole number from %2 to %3 (got \"%4\")")
+                     .arg(option.names().constFirst())
+                     .arg(min)
+                     .arg(max)
+                     .arg(text);
+        return fallback;
+    }
+    return value;
+}
+
+} // namespace CliSupport

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "GenerationResult.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QUrl>
+
+/// What the sub-commands share: options for reaching the API, and how errors are printed.
+namespace CliSupport {
+
+/// --api-base URL (else MUSICGEN_API_BASE, else Segmind's).
+QCommandLineOption apiBaseOption();
+
+/// The API base from the option or the environment; an invalid URL leaves `error` set.
+QUrl apiBase(const QCommandLineParser& parser, QString* error);
+
+/// The key from SEGMIND_API_KEY, trimmed; empty when unset.
+QByteArray apiKeyFromEnvironment();
+
+/// Parses `arguments` with the standard --help; on bad options prints the reason and returns false.
+bool parse(QCommandLineParser& parser, const QStringList& arguments);
+
+/// "error: <text>" on stderr.
+void printError(const QString& text);
+/// "<text>" on stderr, for notices that are not errors.
+void printNotice(const QString& text);
+/// A line on stdout.
+void printLine(const QString& text);
+
+/// A whole number option in [min, max]; `error` is set when it is something else.
+int intOption(const QCommandLineParser& parser, const QCommandLineOption& option, int fallback, int min, int max,
+              QString* error);
+
+} // namespace CliSupport

@@ -1,0 +1,223 @@
+#include "Commands.h"
+
+#include "ClipFile.h"
+#include "CliSupport.h"
+#include "ExitCode.h"
+#include "GenerationService.h"
+#include "InterruptWatcher.h"
+#include "NetworkGateway.h"
+#include "OfflineProvider.h"
+#include "SegmindProvider.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStandardPaths>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace CliSupport;
+
+namespace {
+
+struct GenerateOptions
+{
+    GenerationRequest request;
+    QString outputPath; ///< empty: a name made from the prompt, in the current folder
+    QString providerId; ///< "segmind" or "offline"
+    SegmindConfig segmind;
+    bool json = false;
+};
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("generate", text);
+}
+
+/// Reads and checks every option; anything wrong is reported before a byte is sent.
+std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(tr("Generate one music clip from a text prompt."));
+    parser.addPositionalArgument(u"generate"_s, tr("Generate one clip."), u"generate"_s);
+    const QCommandLineOption prompt(u"prompt"_s, tr("What the music should sound like."), u"text"_s);
+    const QCommandLineOption duration(u"duration"_s, tr("Length in whole seconds, 1-30 (default 10)."), u"seconds"_s);
+    const QCommandLineOption seed(u"seed"_s, tr("Seed 0-9999, or -1 for a random one (default 42)."), u"n"_s);
+    const QCommandLineOption output(u"output"_s,
+                                    tr("Where to write the clip; .wav, .flac, .ogg or .mp3 choose the format "
+                                       "(default: <prompt>_<seed>.<ext> in this folder)."),
+                                    u"path"_s);
+    const QCommandLineOption provider(u"provider"_s,
+                                      tr("segmind, or offline for the built-in sketch engine (default: segmind when "
+                                         "SEGMIND_API_KEY is set, otherwise offline)."),
+                                      u"name"_s);
+    const QCommandLineOption timeout(u"timeout"_s, tr("Give up after this many seconds in all (default 300)."),
+                                     u"seconds"_s);
+    const QCommandLineOption idleTimeout(u"idle-timeout"_s,
+                                         tr("Give up when no data moves for this many seconds (default 60)."),
+                                         u"seconds"_s);
+    const QCommandLineOption retries(u"retries"_s,
+                                     tr("Retries after the first attempt for rate limits, server errors and "
+                                        "connection failures (default 2)."),
+                                     u"n"_s);
+    const QCommandLineOption json(u"json"_s, tr("Print one JSON object describing the clip instead of its path."));
+    parser.addOptions({prompt, duration, seed, output, provider, apiBaseOption(), timeout, idleTimeout, retries, json});
+    if (!parse(parser, arguments))
+        return std::nullopt;
+
+    GenerateOptions options;
+    QString error;
+    options.request.prompt = parser.value(prompt);
+    options.request.durationSeconds =
+        intOption(parser, duration, GenerationRequest::DefaultDuration, INT_MIN, INT_MAX, &error);
+    options.request.seed = intOption(parser, seed, GenerationRequest::DefaultSeed, INT_MIN, INT_MAX, &error);
+    options.segmind.totalTimeoutMs = intOption(parser, timeout, 300, 1, 3600, &error) * 1000;
+    options.segmind.idleTimeoutMs = intOption(parser, idleTimeout, 60, 1, 3600, &error) * 1000;
+    options.segmind.maxAttempts = intOption(parser, retries, 2, 0, 10, &error) + 1;
+    options.segmind.apiBase = apiBase(parser, &error);
+    options.segmind.apiKey = apiKeyFromEnvironment();
+    options.json = parser.isSet(json);
+    if (error.isEmpty() && !parser.isSet(prompt))
+        error = tr("--prompt is required, e.g. --prompt \"lo-fi music with a soothing melody\"");
+    if (error.isEmpty())
+        error = validationError(options.request);
+
+    options.providerId = parser.value(provider);
+    if (options.providerId.isEmpty())
+        options.providerId = options.segmind.apiKey.isEmpty() ? u"offline"_s : u"segmind"_s;
+    else if (options.providerId != "segmind"_L1 && options.providerId != "offline"_L1 && error.isEmpty())
+        error = tr("--provider is segmind or offline (got \"%1\")").arg(options.providerId);
+
+    options.outputPath = parser.value(output);
+    if (!options.outputPath.isEmpty() && error.isEmpty()) {
+        const QFileInfo info(options.outputPath);
+        if (audioFormatFromName(options.outputPath) == AudioFormat::Unknown)
+            error = tr("--output must end in .wav, .flac, .ogg or .mp3 (got \"%1\")").arg(options.outputPath);
+        else if (!info.absoluteDir().exists())
+            error = tr("the folder %1 does not exist").arg(info.absolutePath());
+        else if (info.isDir())
+            error = tr("%1 is a folder; give a file name").arg(options.outputPath);
+    }
+    if (!error.isEmpty()) {
+        printError(error);
+        return std::nullopt;
+    }
+    return options;
+}
+
+QString phaseText(const JobStatus& status)
+{
+    if (status.phase != JobPhase::RetryWaiting)
+        return {};
+    return tr("%1; retrying in %2 s (attempt %3 of %4)")
+        .arg(status.lastError.toUserText())
+        .arg(status.retryInSeconds)
+        .arg(status.attempt + 1)
+        .arg(status.maxAttempts);
+}
+
+QJsonObject describe(const GenerationResult& result, const QString& path, qint64 elapsedMs)
+{
+    QJsonObject object{
+        {u"path"_s, path},
+        {u"format"_s, audioFormatExtension(audioFormatFromName(path))},
+        {u"sample_rate"_s, result.audioInfo.sampleRate},
+        {u"channels"_s, result.audioInfo.channels},
+        {u"duration_s"_s, result.audioInfo.durationSeconds()},
+        {u"seed"_s, result.request.seed},
+        {u"prompt"_s, result.request.prompt},
+        {u"provider"_s, result.providerId},
+        {u"model"_s, result.model},
+        {u"elapsed_ms"_s, elapsedMs},
+        {u"attempts"_s, result.attempts},
+    };
+    if (result.remainingCredits)
+        object.insert(u"remaining_credits"_s, *result.remainingCredits);
+    return object;
+}
+
+/// Somewhere the take survives when the requested path cannot be written: it has been paid for.
+QString rescuePath(const GenerationResult& result)
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/rescued"_s;
+    QDir().mkpath(folder);
+    return folder + u'/' + ClipFile::defaultFileName(result.request, result.audioInfo.format);
+}
+
+} // namespace
+
+int runGenerate(const QStringList& arguments)
+{
+    const std::optional<GenerateOptions> options = parseOptions(arguments);
+    if (!options)
+        return ExitInvalidInput;
+
+    NetworkGateway gateway;
+    std::unique_ptr<Provider> provider;
+    if (options->providerId == "segmind"_L1) {
+        if (options->segmind.apiKey.isEmpty()) {
+            printError(tr("no API key: set SEGMIND_API_KEY, or use --provider offline for the built-in engine"));
+            return ExitAuthentication;
+        }
+        provider = std::make_unique<SegmindProvider>(&gateway, options->segmind);
+    } else {
+        provider = std::make_unique<OfflineProvider>();
+        if (options->segmind.apiKey.isEmpty())
+            printNotice(tr("note: no SEGMIND_API_KEY set, so the offline sketch engine (built in, not MusicGen) "
+                           "made this clip; set the key to use MusicGen."));
+    }
+
+    GenerationService service(provider.get());
+    InterruptWatcher interrupts;
+    QObject::connect(&interrupts, &InterruptWatcher::interrupted, &service, [&service] { service.cancelAll(); });
+    QObject::connect(&service, &GenerationService::jobStatusChanged, &service, [](quint64, const JobStatus& status) {
+        const QString text = phaseText(status);
+        if (!text.isEmpty())
+            printNotice(text);
+    });
+
+    QElapsedTimer clock;
+    clock.start();
+    int exitCode = ExitOk;
+    QObject::connect(&service, &GenerationService::jobFinished, &service,
+                     [&](quint64, const GenerationResult& result) {
+                         if (!result.ok()) {
+                             if (result.error.kind == ErrorKind::Cancelled)
+                                 printNotice(tr("interrupted: the request was cancelled and nothing was written"));
+                             else
+                                 printError(result.error.toUserText());
+                             exitCode = exitCodeFor(result.error.kind);
+                             QCoreApplication::exit(exitCode);
+                             return;
+                         }
+                         QString path = options->outputPath;
+                         if (path.isEmpty())
+                             path = ClipFile::defaultFileName(result.request, result.audioInfo.format);
+                         QString writeError;
+                         if (!ClipFile::write(result.audio, path, &writeError)) {
+                             const QString rescue = rescuePath(result);
+                             QString ignored;
+                             ClipFile::write(result.audio, rescue, &ignored);
+                             printError(tr("%1; the take was kept at %2").arg(writeError, rescue));
+                             exitCode = ExitCouldNotSave;
+                         } else if (options->json) {
+                             printLine(QString::fromUtf8(
+                                 QJsonDocument(describe(result, path, clock.elapsed())).toJson(QJsonDocument::Compact)));
+                         } else {
+                             printLine(path);
+                         }
+                         QCoreApplication::exit(exitCode);
+                     });
+
+    const auto submission = service.submit(options->request);
+    if (!submission.accepted()) {
+        printError(submission.error);
+        return ExitInvalidInput;
+    }
+    QCoreApplication::exec();
+    return exitCode;
+}
