@@ -21,6 +21,11 @@ if(MUSICGEN_SANITIZE)
     target_link_options(project_options INTERFACE ${_sanitize_flags})
 endif()
 
+if(MUSICGEN_FUZZ)
+    # Coverage feedback for libFuzzer in every library the fuzz targets reach.
+    target_compile_options(project_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
 # The core and engine layers must stay free of Qt Widgets (DESIGN.md: data flows one way).
 function(musicgen_forbid_widgets target)
     get_target_property(_libs ${target} LINK_LIBRARIES)

@@ -19,14 +19,17 @@ int main(int argc, char* argv[])
         return runGenerate(arguments);
     if (command == "credits"_L1)
         return runCredits(arguments);
+    if (command == "serve"_L1)
+        return runServe(arguments);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QCoreApplication::translate("cli", "Make music clips from text prompts with MusicGen or the offline sketch "
                                            "engine.\n\nCommands:\n"
                                            "  generate   make one clip (see: musicgen-cli generate --help)\n"
-                                           "  credits    show the Segmind account's balance"));
-    parser.addPositionalArgument(u"command"_s, QCoreApplication::translate("cli", "generate or credits"));
+                                           "  credits    show the Segmind account's balance\n"
+                                           "  serve      serve the offline engine over HTTP, like Segmind's API"));
+    parser.addPositionalArgument(u"command"_s, QCoreApplication::translate("cli", "generate, credits or serve"));
     const QCommandLineOption version = parser.addVersionOption();
     parser.addHelpOption();
     if (!parser.parse(arguments)) {

@@ -1,0 +1,336 @@
+#include "AudioCodec.h"
+#include "ScriptedHttpServer.h"
+#include "TestAudio.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+using Behaviour = ScriptedResponse::Behaviour;
+
+namespace {
+
+const QString Key = u"canary-key-5ce1b0"_s;
+
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+} // namespace
+
+/// musicgen-cli as scripts use it: a separate process against a real loopback server.
+class TestCliGenerate final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void writesTheClipAndPrintsItsPath();
+    void outputExtensionChoosesTheFormat_data();
+    void outputExtensionChoosesTheFormat();
+    void jsonDescribesTheTake();
+    void invalidInputSendsNothing_data();
+    void invalidInputSendsNothing();
+    void exitCodesFollowTheContract_data();
+    void exitCodesFollowTheContract();
+    void idleTimeoutExitsWithSeven();
+    void ctrlCCancelsCleanly();
+    void segmindWithoutAKeyExitsWithThree();
+    void withoutAKeyTheOfflineEngineAnswers();
+    void credits();
+    void versionAndHelp();
+
+private:
+    CliRun runCli(const QStringList& arguments, bool withKey = true, int timeoutMs = 30000);
+    QStringList files() const { return QDir(m_work.path()).entryList(QDir::Files); }
+    void expectNoKeyIn(const CliRun& run) const;
+
+    QTemporaryDir m_work;
+    std::unique_ptr<ScriptedHttpServer> m_server;
+};
+
+void TestCliGenerate::init()
+{
+    for (const QString& name : files())
+        QFile::remove(m_work.filePath(name));
+    m_server = std::make_unique<ScriptedHttpServer>();
+    QVERIFY(m_server->listen());
+}
+
+void TestCliGenerate::cleanup()
+{
+    m_server.reset();
+}
+
+CliRun TestCliGenerate::runCli(const QStringList& arguments, bool withKey, int timeoutMs)
+{
+    QProcess process;
+    process.setProgram(QStringLiteral(MUSICGEN_CLI_PATH));
+    process.setArguments(arguments);
+    process.setWorkingDirectory(m_work.path());
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"MUSICGEN_API_BASE"_s, m_server->baseUrl().toString() + u"/v1"_s);
+    if (withKey)
+        environment.insert(u"SEGMIND_API_KEY"_s, Key);
+    process.setProcessEnvironment(environment);
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.start();
+    CliRun run;
+    if (!process.waitForStarted() || !finished.wait(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        qWarning("musicgen-cli did not finish");
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+void TestCliGenerate::expectNoKeyIn(const CliRun& run) const
+{
+    QVERIFY(!run.out.contains(Key));
+    QVERIFY(!run.err.contains(Key));
+}
+
+void TestCliGenerate::writesTheClipAndPrintsItsPath()
+{
+    const QByteArray wav = TestAudio::sineWav(10.0);
+    m_server->enqueue(ScriptedResponse::audio(wav));
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"Lo-fi: soothing melody!"_s, u"--seed"_s, u"7"_s});
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.out.trimmed(), u"lo-fi-soothing-melody_7.wav"_s);
+    QFile file(m_work.filePath(u"lo-fi-soothing-melody_7.wav"_s));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), wav); // byte for byte what the server sent
+    QCOMPARE(m_server->requests().constFirst().header("x-api-key"), Key.toLatin1());
+    const QJsonObject body = QJsonDocument::fromJson(m_server->requests().constFirst().body).object();
+    QCOMPARE(body.value("duration"_L1).toInt(), 10);
+    QCOMPARE(body.value("seed"_L1).toInt(), 7);
+    expectNoKeyIn(run);
+}
+
+void TestCliGenerate::outputExtensionChoosesTheFormat_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<AudioFormat>("format");
+    QTest::newRow("wav") << u"out.wav"_s << AudioFormat::Wav;
+    QTest::newRow("flac") << u"out.flac"_s << AudioFormat::Flac;
+    QTest::newRow("ogg") << u"out.ogg"_s << AudioFormat::Ogg;
+    QTest::newRow("mp3") << u"out.mp3"_s << AudioFormat::Mp3;
+}
+
+void TestCliGenerate::outputExtensionChoosesTheFormat()
+{
+    QFETCH(QString, name);
+    QFETCH(AudioFormat, format);
+    m_server->enqueue(ScriptedResponse::audio(TestAudio::sineWav(2.0)));
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--duration"_s, u"2"_s, u"--output"_s,
+                               m_work.filePath(name)});
+    QCOMPARE(run.exitCode, 0);
+    QFile file(m_work.filePath(name));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const auto info = AudioCodec::probe(file.readAll());
+    QVERIFY(info.has_value());
+    QCOMPARE(info->format, format);
+    QVERIFY(std::abs(info->durationSeconds() - 2.0) < 0.1);
+}
+
+void TestCliGenerate::jsonDescribesTheTake()
+{
+    m_server->enqueue(ScriptedResponse::json(503, R"({"error":"busy"})").withHeader("Retry-After", "0"));
+    m_server->enqueue(ScriptedResponse::audio(TestAudio::sineWav(3.0)).withHeader("x-remaining-credits", "7.5"));
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"jazz"_s, u"--duration"_s, u"3"_s, u"--seed"_s,
+                               u"-1"_s, u"--output"_s, u"take.wav"_s, u"--json"_s});
+    QCOMPARE(run.exitCode, 0);
+    const QJsonObject object = QJsonDocument::fromJson(run.out.toUtf8()).object();
+    QCOMPARE(object.value("path"_L1).toString(), u"take.wav"_s);
+    QCOMPARE(object.value("format"_L1).toString(), u"wav"_s);
+    QCOMPARE(object.value("sample_rate"_L1).toInt(), 32000);
+    QCOMPARE(object.value("channels"_L1).toInt(), 1);
+    QCOMPARE(object.value("duration_s"_L1).toDouble(), 3.0);
+    QCOMPARE(object.value("attempts"_L1).toInt(), 2);
+    QCOMPARE(object.value("remaining_credits"_L1).toDouble(), 7.5);
+    QVERIFY(object.value("elapsed_ms"_L1).toInt() >= 0);
+    const int seed = object.value("seed"_L1).toInt(-1);
+    QVERIFY(seed >= 0 && seed <= 9999);
+    const QJsonObject sent = QJsonDocument::fromJson(m_server->requests().constLast().body).object();
+    QCOMPARE(sent.value("seed"_L1).toInt(), seed);
+    QVERIFY(run.err.contains(u"retrying in 0 s (attempt 2 of 3)"_s));
+}
+
+void TestCliGenerate::invalidInputSendsNothing_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("errorMentions");
+    const QString g = u"generate"_s;
+    QTest::newRow("no prompt") << QStringList{g} << u"--prompt"_s;
+    QTest::newRow("blank prompt") << QStringList{g, u"--prompt"_s, u"  "_s} << u"prompt"_s;
+    QTest::newRow("long prompt") << QStringList{g, u"--prompt"_s, u"a"_s.repeated(2001)} << u"2000"_s;
+    QTest::newRow("duration 31") << QStringList{g, u"--prompt"_s, u"x"_s, u"--duration"_s, u"31"_s} << u"duration"_s;
+    QTest::newRow("duration 2.5") << QStringList{g, u"--prompt"_s, u"x"_s, u"--duration"_s, u"2.5"_s}
+                                  << u"whole number"_s;
+    QTest::newRow("seed -2") << QStringList{g, u"--prompt"_s, u"x"_s, u"--seed"_s, u"-2"_s} << u"seed"_s;
+    QTest::newRow("seed text") << QStringList{g, u"--prompt"_s, u"x"_s, u"--seed"_s, u"abc"_s} << u"--seed"_s;
+    QTest::newRow("unknown format") << QStringList{g, u"--prompt"_s, u"x"_s, u"--output"_s, u"a.aiff"_s} << u".wav"_s;
+    QTest::newRow("missing folder") << QStringList{g, u"--prompt"_s, u"x"_s, u"--output"_s, u"no/such/a.wav"_s}
+                                    << u"does not exist"_s;
+    QTest::newRow("bad api base") << QStringList{g, u"--prompt"_s, u"x"_s, u"--api-base"_s, u"ftp://x"_s}
+                                  << u"http"_s;
+    QTest::newRow("bad provider") << QStringList{g, u"--prompt"_s, u"x"_s, u"--provider"_s, u"suno"_s}
+                                  << u"--provider"_s;
+    QTest::newRow("unknown option") << QStringList{g, u"--prompt"_s, u"x"_s, u"--colour"_s} << u"colour"_s;
+    QTest::newRow("unknown command") << QStringList{u"compose"_s} << u"compose"_s;
+}
+
+void TestCliGenerate::invalidInputSendsNothing()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, errorMentions);
+    const CliRun run = runCli(arguments);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.startsWith(u"error: "_s), qPrintable(run.err));
+    QVERIFY2(run.err.contains(errorMentions), qPrintable(run.err));
+    QCOMPARE(m_server->requestCount(), 0);
+    QCOMPARE(files(), QStringList());
+}
+
+void TestCliGenerate::exitCodesFollowTheContract_data()
+{
+    QTest::addColumn<ScriptedResponse>("response");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("errorLine");
+    QTest::newRow("401") << ScriptedResponse::json(401, R"({"error":"Invalid API key"})") << 3
+                         << u"error: authentication failed (HTTP 401): Invalid API key"_s;
+    QTest::newRow("403") << ScriptedResponse::json(403, R"({"error":"Forbidden"})") << 3
+                         << u"error: authentication failed (HTTP 403): Forbidden"_s;
+    QTest::newRow("406") << ScriptedResponse::json(406, R"({"error":"Not enough credits"})") << 4
+                         << u"error: insufficient credits (HTTP 406): Not enough credits"_s;
+    QTest::newRow("429") << ScriptedResponse::json(429, R"({"error":"Too many requests"})").withHeader("Retry-After", "0")
+                         << 5 << u"error: rate limited (HTTP 429): Too many requests"_s;
+    QTest::newRow("500") << ScriptedResponse::html(500, "<html>oops</html>") << 6 << u"error: server error (HTTP 500)"_s;
+    QTest::newRow("400") << ScriptedResponse::json(400, R"({"error":"bad seed"})") << 6
+                         << u"error: the server rejected the request (HTTP 400): bad seed"_s;
+    QTest::newRow("html 200") << ScriptedResponse::html(200, "<html>hi</html>") << 6
+                              << u"error: the server did not send playable audio (HTTP 200)"_s;
+    QTest::newRow("truncated") << ScriptedResponse::audio(TestAudio::sineWav(1.0)).withBehaviour(Behaviour::TruncateBody)
+                               << 6 << u"error: network error"_s;
+}
+
+void TestCliGenerate::exitCodesFollowTheContract()
+{
+    QFETCH(ScriptedResponse, response);
+    QFETCH(int, exitCode);
+    QFETCH(QString, errorLine);
+    m_server->setFallback(response);
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--output"_s, u"out.wav"_s});
+    QCOMPARE(run.exitCode, exitCode);
+    QVERIFY2(run.err.contains(errorLine), qPrintable(run.err));
+    QVERIFY2(run.err.contains(u" — "_s), "every error says what to do next");
+    QCOMPARE(run.out, QString());
+    QCOMPARE(files(), QStringList()); // a failed run leaves no file
+    expectNoKeyIn(run);
+}
+
+void TestCliGenerate::idleTimeoutExitsWithSeven()
+{
+    ScriptedResponse stalled = ScriptedResponse::audio(TestAudio::sineWav(1.0)).withBehaviour(Behaviour::StallBody);
+    stalled.stallAfterBytes = 10;
+    m_server->enqueue(stalled);
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--idle-timeout"_s, u"1"_s});
+    QCOMPARE(run.exitCode, 7);
+    QVERIFY(run.err.contains(u"timed out"_s));
+    QCOMPARE(files(), QStringList());
+}
+
+void TestCliGenerate::ctrlCCancelsCleanly()
+{
+    ScriptedResponse stalled = ScriptedResponse::audio(TestAudio::sineWav(1.0)).withBehaviour(Behaviour::StallBody);
+    stalled.stallAfterBytes = 10;
+    m_server->enqueue(stalled);
+    QProcess process;
+    process.setProgram(QStringLiteral(MUSICGEN_CLI_PATH));
+    process.setArguments({u"generate"_s, u"--prompt"_s, u"x"_s, u"--output"_s, u"out.wav"_s});
+    process.setWorkingDirectory(m_work.path());
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"MUSICGEN_API_BASE"_s, m_server->baseUrl().toString());
+    environment.insert(u"SEGMIND_API_KEY"_s, Key);
+    process.setProcessEnvironment(environment);
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->requestCount(), 1, 10000);
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 130);
+    QVERIFY(QString::fromUtf8(process.readAllStandardError()).contains(u"interrupted"_s));
+    QCOMPARE(files(), QStringList());
+    QTRY_COMPARE(m_server->openConnectionCount(), 0); // the request was really aborted
+}
+
+void TestCliGenerate::segmindWithoutAKeyExitsWithThree()
+{
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--provider"_s, u"segmind"_s}, false);
+    QCOMPARE(run.exitCode, 3);
+    QVERIFY(run.err.contains(u"SEGMIND_API_KEY"_s));
+    QCOMPARE(m_server->requestCount(), 0);
+}
+
+void TestCliGenerate::withoutAKeyTheOfflineEngineAnswers()
+{
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"techno at 128 bpm"_s, u"--duration"_s, u"2"_s,
+                               u"--seed"_s, u"3"_s}, false);
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.err.contains(u"offline sketch engine (built in, not MusicGen)"_s), qPrintable(run.err));
+    QCOMPARE(run.out.trimmed(), u"techno-at-128-bpm_3.wav"_s);
+    QCOMPARE(m_server->requestCount(), 0);
+    QFile file(m_work.filePath(u"techno-at-128-bpm_3.wav"_s));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const auto info = AudioCodec::probe(file.readAll());
+    QVERIFY(info.has_value());
+    QCOMPARE(info->frames, qint64(64000));
+}
+
+void TestCliGenerate::credits()
+{
+    m_server->enqueue(ScriptedResponse::json(200, R"({"credits": 3.25, "free-credits": 1})"));
+    const CliRun run = runCli({u"credits"_s, u"--json"_s});
+    QCOMPARE(run.exitCode, 0);
+    const QJsonObject object = QJsonDocument::fromJson(run.out.toUtf8()).object();
+    QCOMPARE(object.value("credits"_L1).toDouble(), 3.25);
+    QCOMPARE(m_server->requests().constFirst().path, QByteArray("/v1/get-user-credits"));
+
+    const CliRun plain = runCli({u"credits"_s}, true);
+    QCOMPARE(plain.exitCode, 6); // the fallback answer is a 500
+    const CliRun noKey = runCli({u"credits"_s}, false);
+    QCOMPARE(noKey.exitCode, 3);
+}
+
+void TestCliGenerate::versionAndHelp()
+{
+    const CliRun version = runCli({u"--version"_s});
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY(version.out.contains(QStringLiteral(MUSICGEN_VERSION)));
+    const CliRun help = runCli({u"generate"_s, u"--help"_s});
+    QCOMPARE(help.exitCode, 0);
+    for (const QString& option : {u"--prompt"_s, u"--duration"_s, u"--seed"_s, u"--output"_s, u"--api-base"_s,
+                                  u"--timeout"_s, u"--retries"_s, u"--json"_s})
+        QVERIFY2(help.out.contains(option), qPrintable(option));
+}
+
+QTEST_GUILESS_MAIN(TestCliGenerate)
+#include "tst_CliGenerate.moc"
