@@ -120,8 +120,11 @@ std::optional<qint64> parseRetryAfter(const QByteArray& value, const QDateTime& 
         return std::nullopt;
     bool isNumber = false;
     const qint64 seconds = trimmed.toLongLong(&isNumber);
-    if (isNumber)
-        return seconds >= 0 ? std::optional<qint64>(seconds * 1000) : std::nullopt;
+    if (isNumber) {
+        // Any wait beyond a day is as good as "not today"; capping keeps the arithmetic from overflowing.
+        constexpr qint64 oneDay = 24 * 3600;
+        return seconds >= 0 ? std::optional<qint64>(std::min(seconds, oneDay) * 1000) : std::nullopt;
+    }
     const bool allDigits = std::all_of(trimmed.begin(), trimmed.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (allDigits) // a number too large for qint64
         return std::nullopt;

@@ -148,6 +148,7 @@ void TestSegmindApi::retryAfter_data()
     QTest::newRow("fraction") << QByteArray("1.5") << qint64(-1);
     QTest::newRow("garbage") << QByteArray("soon") << qint64(-1);
     QTest::newRow("huge number") << QByteArray("99999999999999999999999") << qint64(-1);
+    QTest::newRow("capped at a day") << QByteArray("3333330000003333333") << qint64(86400000);
 }
 
 void TestSegmindApi::retryAfter()

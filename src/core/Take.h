@@ -1,0 +1,122 @@
+#pragma once
+
+#include "AppPaths.h"
+#include "AudioFormat.h"
+#include "GenerationRequest.h"
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QRandomGenerator>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+/// One stored generation: the recipe that made it, where its audio lives and what the musician said about it.
+/// A plain value; the Library reads and writes it.
+struct Take
+{
+    QString id;                ///< 10 characters of lower-case base32 (a-z, 2-7); stable and never reused
+    QDateTime created;         ///< UTC, millisecond precision
+    QString prompt;
+    int requestedDuration = 0; ///< seconds asked for
+    double actualDuration = 0; ///< seconds in the audio
+    int seed = 0;
+    QString provider;          ///< "segmind", "offline", or "unknown" for audio re-attached without a recipe
+    QString endpoint;
+    QString model;
+    AudioFormat format = AudioFormat::Unknown;
+    int sampleRate = 0;
+    int channels = 0;
+    qint64 byteSize = 0;
+    QString sha256;            ///< lower-case hex of the audio bytes
+    qint64 generationMs = 0;
+    int attempts = 0;
+    double estimatedCost = 0;  ///< dollars
+    std::optional<double> remainingCredits;
+    bool favourite = false;
+    int rating = 0;            ///< 0..5
+    QStringList tags;
+    QString note;
+    bool trashed = false;
+    bool audioMissing = false; ///< the audio file is gone; the take is kept so nothing disappears silently
+    QString parentId;          ///< the take this one was made from, else empty
+    QString audioRelativePath; ///< "clips/YYYY/MM/<id>.<ext>", relative to the library root
+    QString favouritePath;     ///< absolute path of the favourite copy last saved, else empty
+
+    /// The request that makes this take again (same prompt, duration and seed).
+    GenerationRequest request() const { return GenerationRequest{prompt, requestedDuration, seed}; }
+
+    friend bool operator==(const Take&, const Take&) = default;
+};
+Q_DECLARE_METATYPE(Take)
+
+/// Take ids: short enough to type, random enough never to collide in one library.
+namespace TakeId {
+
+inline constexpr int Length = 10;
+inline constexpr char Alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+/// A fresh random id (50 bits from the system's random source).
+inline QString generate()
+{
+    quint64 bits = QRandomGenerator::system()->generate64();
+    QString id(Length, Qt::Uninitialized);
+    for (int i = 0; i < Length; ++i, bits >>= 5)
+        id[i] = QLatin1Char(Alphabet[bits & 31]);
+    return id;
+}
+
+/// True when `text` has the shape of a whole id.
+inline bool isValid(QStringView text)
+{
+    if (text.size() != Length)
+        return false;
+    for (const QChar c : text) {
+        if (!((c >= u'a' && c <= u'z') || (c >= u'2' && c <= u'7')))
+            return false;
+    }
+    return true;
+}
+
+} // namespace TakeId
+
+/// Settings the library takes from the app's settings.
+struct LibraryOptions
+{
+    QString favouritesDir = AppPaths::defaultFavouritesDir();
+    /// Fields: {prompt} {seed} {duration} {id} {date} {provider}; the result is made safe for every filesystem.
+    QString fileNameTemplate = QStringLiteral("{prompt}_{seed}_{duration}s");
+    double costPerTake = 0.037; ///< dollars per Segmind take; offline takes cost nothing
+    /// Use SQLite FTS5 for search when the SQLite build has it. Off forces the LIKE fallback (tests use this).
+    bool useFullTextSearch = true;
+};
+
+/// Which takes to list. Results are always newest first.
+struct TakeQuery
+{
+    QString search;            ///< words, each matched as a prefix against prompt and tags; all must match
+    bool favouritesOnly = false;
+    QString provider;          ///< empty: any
+    int minDuration = 0;       ///< requested seconds; 0: no bound
+    int maxDuration = 0;       ///< requested seconds; 0: no bound
+    bool trashed = false;      ///< false: only takes not in the trash; true: only the trash
+    int limit = 100;           ///< <= 0: no limit
+    int offset = 0;
+    /// Keyset paging: when `olderThanId` is set, only takes after (created, id) = (olderThan, olderThanId) in
+    /// newest-first order. Stable while takes are added, unlike `offset`.
+    QDateTime olderThan;
+    QString olderThanId;
+};
+
+/// What Library::open() found and did.
+struct OpenReport
+{
+    bool ok = false;
+    bool readOnly = false;  ///< the database is from a newer app version
+    QString message;        ///< for people: what happened and what to do; empty when there is nothing to say
+    QString movedAsidePath; ///< where a corrupt database was moved
+    int rebuiltTakes = 0;   ///< takes indexed again after the database was found damaged
+    int missingAudio = 0;   ///< takes (all of them, not just new ones) whose audio file is missing
+    int reattached = 0;     ///< takes found on disk without a row and indexed again
+};
