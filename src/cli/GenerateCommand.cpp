@@ -1,5 +1,6 @@
 #include "Commands.h"
 
+#include "AppPaths.h"
 #include "ClipFile.h"
 #include "CliSupport.h"
 #include "ExitCode.h"
@@ -15,7 +16,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QStandardPaths>
 
 #include <memory>
 
@@ -143,7 +143,7 @@ QJsonObject describe(const GenerationResult& result, const QString& path, qint64
 /// Somewhere the take survives when the requested path cannot be written: it has been paid for.
 QString rescuePath(const GenerationResult& result)
 {
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/rescued"_s;
+    const QString folder = AppPaths::dataDir() + u"/rescued"_s;
     QDir().mkpath(folder);
     return folder + u'/' + ClipFile::defaultFileName(result.request, result.audioInfo.format);
 }
