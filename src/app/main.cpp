@@ -1,13 +1,8 @@
-#include "GenerationService.h"
 #include "MainWindow.h"
-#include "NetworkGateway.h"
-#include "OfflineProvider.h"
-#include "SegmindProvider.h"
+#include "Studio.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-
-#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -25,20 +20,8 @@ int main(int argc, char* argv[])
     parser.addVersionOption();
     parser.process(app);
 
-    NetworkGateway gateway;
-    SegmindConfig config;
-    config.apiKey = qgetenv("SEGMIND_API_KEY").trimmed();
-    if (const QString base = qEnvironmentVariable("MUSICGEN_API_BASE"); !base.isEmpty())
-        config.apiBase = QUrl(base);
-    std::unique_ptr<Provider> provider;
-    if (config.apiKey.isEmpty())
-        provider = std::make_unique<OfflineProvider>();
-    else
-        provider = std::make_unique<SegmindProvider>(&gateway, config);
-    GenerationService service(provider.get());
-
-    MainWindow window(&service);
-    window.resize(720, 420);
+    const auto studio = Studio::createDefault();
+    MainWindow window(studio.get());
     window.show();
     return QApplication::exec();
 }

@@ -6,3 +6,15 @@
 int runGenerate(const QStringList& arguments);
 int runCredits(const QStringList& arguments);
 int runServe(const QStringList& arguments);
+int runHistory(const QStringList& arguments);
+int runFavourite(const QStringList& arguments);
+int runExport(const QStringList& arguments);
+int runDelete(const QStringList& arguments);
+int runRestore(const QStringList& arguments);
+int runPlay(const QStringList& arguments);
+int runLibrary(const QStringList& arguments);
+
+struct Take;
+class QJsonObject;
+/// A take as scripts see it (history --json, generate --json).
+QJsonObject takeToJson(const Take& take);

@@ -6,6 +6,7 @@
 #include "ExitCode.h"
 #include "GenerationService.h"
 #include "InterruptWatcher.h"
+#include "Library.h"
 #include "NetworkGateway.h"
 #include "OfflineProvider.h"
 #include "SegmindProvider.h"
@@ -31,6 +32,7 @@ struct GenerateOptions
     QString providerId; ///< "segmind" or "offline"
     SegmindConfig segmind;
     bool json = false;
+    bool recordInLibrary = true;
 };
 
 QString tr(const char* text)
@@ -65,7 +67,9 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
                                         "connection failures (default 2)."),
                                      u"n"_s);
     const QCommandLineOption json(u"json"_s, tr("Print one JSON object describing the clip instead of its path."));
-    parser.addOptions({prompt, duration, seed, output, provider, apiBaseOption(), timeout, idleTimeout, retries, json});
+    const QCommandLineOption noHistory(u"no-history"_s, tr("Do not keep the take in the library."));
+    parser.addOptions(
+        {prompt, duration, seed, output, provider, apiBaseOption(), timeout, idleTimeout, retries, json, noHistory});
     if (!parse(parser, arguments))
         return std::nullopt;
 
@@ -81,6 +85,7 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
     options.segmind.apiBase = apiBase(parser, &error);
     options.segmind.apiKey = apiKeyFromEnvironment();
     options.json = parser.isSet(json);
+    options.recordInLibrary = !parser.isSet(noHistory);
     if (error.isEmpty() && !parser.isSet(prompt))
         error = tr("--prompt is required, e.g. --prompt \"lo-fi music with a soothing melody\"");
     if (error.isEmpty())
@@ -120,9 +125,10 @@ QString phaseText(const JobStatus& status)
         .arg(status.maxAttempts);
 }
 
-QJsonObject describe(const GenerationResult& result, const QString& path, qint64 elapsedMs)
+QJsonObject describe(const GenerationResult& result, const QString& path, qint64 elapsedMs, const QString& takeId)
 {
     QJsonObject object{
+        {u"id"_s, takeId.isEmpty() ? QJsonValue() : QJsonValue(takeId)},
         {u"path"_s, path},
         {u"format"_s, audioFormatExtension(audioFormatFromName(path))},
         {u"sample_rate"_s, result.audioInfo.sampleRate},
@@ -171,6 +177,19 @@ int runGenerate(const QStringList& arguments)
                            "made this clip; set the key to use MusicGen."));
     }
 
+    // Opened before anything is sent, so a problem with it is known before the take is paid for.
+    std::unique_ptr<Library> library;
+    if (options->recordInLibrary) {
+        library = std::make_unique<Library>(AppPaths::dataDir());
+        const OpenReport report = library->open();
+        if (!report.message.isEmpty())
+            printNotice(report.message);
+        if (!report.ok || report.readOnly) {
+            printNotice(tr("warning: this take will not be kept in the library"));
+            library.reset();
+        }
+    }
+
     GenerationService service(provider.get());
     InterruptWatcher interrupts;
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, &service, [&service] { service.cancelAll(); });
@@ -194,19 +213,31 @@ int runGenerate(const QStringList& arguments)
                              QCoreApplication::exit(exitCode);
                              return;
                          }
+                         QString takeId;
+                         if (library) {
+                             QString libraryError;
+                             if (const auto take = library->add(result, {}, &libraryError))
+                                 takeId = take->id;
+                             else
+                                 printNotice(tr("warning: the take was not kept in the library: %1").arg(libraryError));
+                         }
                          QString path = options->outputPath;
                          if (path.isEmpty())
                              path = ClipFile::defaultFileName(result.request, result.audioInfo.format);
                          QString writeError;
                          if (!ClipFile::write(result.audio, path, &writeError)) {
-                             const QString rescue = rescuePath(result);
-                             QString ignored;
-                             ClipFile::write(result.audio, rescue, &ignored);
-                             printError(tr("%1; the take was kept at %2").arg(writeError, rescue));
+                             QString keptAt = takeId.isEmpty() ? QString() : tr("in the library as %1").arg(takeId);
+                             if (keptAt.isEmpty()) {
+                                 const QString rescue = rescuePath(result);
+                                 QString ignored;
+                                 if (ClipFile::write(result.audio, rescue, &ignored))
+                                     keptAt = tr("at %1").arg(rescue);
+                             }
+                             printError(keptAt.isEmpty() ? writeError : tr("%1; the take is kept %2").arg(writeError, keptAt));
                              exitCode = ExitCouldNotSave;
                          } else if (options->json) {
-                             printLine(QString::fromUtf8(
-                                 QJsonDocument(describe(result, path, clock.elapsed())).toJson(QJsonDocument::Compact)));
+                             const QJsonObject object = describe(result, path, clock.elapsed(), takeId);
+                             printLine(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
                          } else {
                              printLine(path);
                          }

@@ -18,7 +18,12 @@ QString cacheDir()
 
 QString defaultFavouritesDir()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::MusicLocation) + u"/MusicGen Studio"_s;
+    // Qt reads XDG_MUSIC_DIR only from user-dirs.dirs; the environment variable wins here, as it does for the
+    // other XDG folders.
+    QString music = qEnvironmentVariable("XDG_MUSIC_DIR");
+    if (music.isEmpty())
+        music = QStandardPaths::writableLocation(QStandardPaths::MusicLocation);
+    return music + u"/MusicGen Studio"_s;
 }
 
 } // namespace AppPaths

@@ -178,4 +178,37 @@ std::optional<QByteArray> convert(const QByteArray& bytes, AudioFormat target, Q
     return output.data;
 }
 
+std::optional<Peaks> peaks(const QByteArray& bytes, int buckets, QString* whyNot)
+{
+    const auto info = probe(bytes, whyNot);
+    if (!info || buckets <= 0)
+        return std::nullopt;
+    MemoryStream stream{bytes, 0};
+    SF_VIRTUAL_IO io = memoryIo();
+    SF_INFO sfInfo{};
+    SndFilePtr file(sf_open_virtual(&io, SFM_READ, &sfInfo, &stream));
+    if (!file)
+        return std::nullopt;
+
+    Peaks result;
+    result.minimum.fill(0.0F, buckets);
+    result.maximum.fill(0.0F, buckets);
+    const int channels = std::max(1, sfInfo.channels);
+    constexpr sf_count_t chunkFrames = 8192;
+    std::vector<float> buffer(size_t(chunkFrames) * size_t(channels));
+    qint64 frame = 0;
+    for (sf_count_t n; (n = sf_readf_float(file.get(), buffer.data(), chunkFrames)) > 0;) {
+        for (sf_count_t i = 0; i < n; ++i, ++frame) {
+            float mixed = 0;
+            for (int c = 0; c < channels; ++c)
+                mixed += buffer[size_t(i * channels + c)];
+            mixed /= float(channels);
+            const auto bucket = int(std::min<qint64>(buckets - 1, frame * buckets / std::max<qint64>(1, info->frames)));
+            result.minimum[bucket] = std::min(result.minimum[bucket], mixed);
+            result.maximum[bucket] = std::max(result.maximum[bucket], mixed);
+        }
+    }
+    return result;
+}
+
 } // namespace AudioCodec

@@ -10,32 +10,34 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <optional>
+#include <utility>
 
 /// One stored generation: the recipe that made it, where its audio lives and what the musician said about it.
 /// A plain value; the Library reads and writes it.
 struct Take
 {
-    QString id;                ///< 10 characters of lower-case base32 (a-z, 2-7); stable and never reused
-    QDateTime created;         ///< UTC, millisecond precision
+    QString id;        ///< 10 characters of lower-case base32 (a-z, 2-7); stable and never reused
+    QDateTime created; ///< UTC, millisecond precision
     QString prompt;
     int requestedDuration = 0; ///< seconds asked for
     double actualDuration = 0; ///< seconds in the audio
     int seed = 0;
-    QString provider;          ///< "segmind", "offline", or "unknown" for audio re-attached without a recipe
+    QString provider; ///< "segmind", "offline", or "unknown" for audio re-attached without a recipe
     QString endpoint;
     QString model;
     AudioFormat format = AudioFormat::Unknown;
     int sampleRate = 0;
     int channels = 0;
     qint64 byteSize = 0;
-    QString sha256;            ///< lower-case hex of the audio bytes
+    QString sha256; ///< lower-case hex of the audio bytes
     qint64 generationMs = 0;
     int attempts = 0;
-    double estimatedCost = 0;  ///< dollars
+    double estimatedCost = 0; ///< dollars
     std::optional<double> remainingCredits;
     bool favourite = false;
-    int rating = 0;            ///< 0..5
+    int rating = 0; ///< 0..5
     QStringList tags;
     QString note;
     bool trashed = false;
@@ -67,16 +69,47 @@ inline QString generate()
     return id;
 }
 
+/// The value of one id character (0..31), or -1.
+inline int digit(QChar c)
+{
+    if (c >= u'a' && c <= u'z')
+        return c.unicode() - u'a';
+    if (c >= u'2' && c <= u'7')
+        return 26 + c.unicode() - u'2';
+    return -1;
+}
+
 /// True when `text` has the shape of a whole id.
 inline bool isValid(QStringView text)
 {
-    if (text.size() != Length)
-        return false;
-    for (const QChar c : text) {
-        if (!((c >= u'a' && c <= u'z') || (c >= u'2' && c <= u'7')))
-            return false;
+    return text.size() == Length && std::all_of(text.begin(), text.end(), [](QChar c) { return digit(c) >= 0; });
+}
+
+/// The id as a 50-bit number (the database's row key), or -1 when it is not an id.
+inline qint64 toNumber(QStringView id)
+{
+    if (!isValid(id))
+        return -1;
+    qint64 value = 0;
+    for (const QChar c : id)
+        value = value * 32 + digit(c);
+    return value;
+}
+
+/// The numbers of all ids that start with `prefix` (at most Length characters of the alphabet): [first, last].
+/// Empty (first > last) when the prefix has other characters.
+inline std::pair<qint64, qint64> prefixRange(QStringView prefix)
+{
+    if (prefix.size() > Length)
+        return {0, -1};
+    qint64 value = 0;
+    for (const QChar c : prefix) {
+        if (digit(c) < 0)
+            return {0, -1};
+        value = value * 32 + digit(c);
     }
-    return true;
+    const int shift = 5 * int(Length - prefix.size());
+    return {value << shift, ((value + 1) << shift) - 1};
 }
 
 } // namespace TakeId
@@ -90,21 +123,25 @@ struct LibraryOptions
     double costPerTake = 0.037; ///< dollars per Segmind take; offline takes cost nothing
     /// Use SQLite FTS5 for search when the SQLite build has it. Off forces the LIKE fallback (tests use this).
     bool useFullTextSearch = true;
+    /// Run PRAGMA integrity_check on every open. Off: databases over 16 MB (~40,000 takes) get the much cheaper
+    /// PRAGMA quick_check, and the full check once a day (see LibraryDatabase::FullCheckMaxBytes).
+    bool alwaysFullIntegrityCheck = false;
 };
 
 /// Which takes to list. Results are always newest first.
 struct TakeQuery
 {
-    QString search;            ///< words, each matched as a prefix against prompt and tags; all must match
+    QString search; ///< words, each matched as a prefix against prompt and tags; all must match
     bool favouritesOnly = false;
-    QString provider;          ///< empty: any
-    int minDuration = 0;       ///< requested seconds; 0: no bound
-    int maxDuration = 0;       ///< requested seconds; 0: no bound
-    bool trashed = false;      ///< false: only takes not in the trash; true: only the trash
-    int limit = 100;           ///< <= 0: no limit
+    QString provider;     ///< empty: any
+    int minDuration = 0;  ///< requested seconds; 0: no bound
+    int maxDuration = 0;  ///< requested seconds; 0: no bound
+    bool trashed = false; ///< false: only takes not in the trash; true: only the trash
+    int limit = 100;      ///< <= 0: no limit
     int offset = 0;
-    /// Keyset paging: when `olderThanId` is set, only takes after (created, id) = (olderThan, olderThanId) in
-    /// newest-first order. Stable while takes are added, unlike `offset`.
+    /// Keyset paging: when `olderThanId` is set, only the takes that come after the take (olderThan, olderThanId)
+    /// in newest-first order (ties in `created` are ordered by TakeId::toNumber). Stable while takes are added,
+    /// unlike `offset`.
     QDateTime olderThan;
     QString olderThanId;
 };
@@ -113,10 +150,11 @@ struct TakeQuery
 struct OpenReport
 {
     bool ok = false;
-    bool readOnly = false;  ///< the database is from a newer app version
-    QString message;        ///< for people: what happened and what to do; empty when there is nothing to say
-    QString movedAsidePath; ///< where a corrupt database was moved
-    int rebuiltTakes = 0;   ///< takes indexed again after the database was found damaged
-    int missingAudio = 0;   ///< takes (all of them, not just new ones) whose audio file is missing
-    int reattached = 0;     ///< takes found on disk without a row and indexed again
+    bool readOnly = false;           ///< the database is from a newer app version
+    QString message;                 ///< for people: what happened and what to do; empty when there is nothing to say
+    QString movedAsidePath;          ///< where a corrupt database was moved
+    int rebuiltTakes = 0;            ///< takes indexed again after the database was found damaged
+    int missingAudio = 0;            ///< takes (all of them, not just new ones) whose audio file is missing
+    int reattached = 0;              ///< takes found on disk without a row and indexed again
+    bool fullIntegrityCheck = false; ///< PRAGMA integrity_check ran (otherwise quick_check)
 };

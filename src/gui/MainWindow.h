@@ -1,35 +1,74 @@
 #pragma once
 
+#include "AudioCodec.h"
+#include "GenerationResult.h"
+#include "Take.h"
+
+#include <QHash>
 #include <QMainWindow>
+#include <QTimer>
 
-class GenerationService;
+#include <memory>
+#include <optional>
+
+class HistoryModel;
 class QLabel;
-class QMediaPlayer;
-class QPlainTextEdit;
-class QPushButton;
-class QSlider;
-class QSpinBox;
-class QTemporaryDir;
+class QToolButton;
+class Studio;
 
-/// The studio window: a prompt, a duration and a seed in; a take out, played at once.
+namespace Ui {
+class MainWindow;
+}
+
+/// The studio: the prompt form and takes in progress on the left, the history on the right, the player along
+/// the bottom, and provider, credits and spend in the status bar. Network, disk and audio work all happen
+/// elsewhere (service, library worker, player, peak computation); the window only shows and asks.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(GenerationService* service, QWidget* parent = nullptr);
+    explicit MainWindow(Studio* studio, QWidget* parent = nullptr);
     ~MainWindow() override;
+
+    HistoryModel* historyModel() const { return m_history; }
+    double sessionSpend() const { return m_spend; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void generate();
+    void submit(GenerationRequest request, const QString& parentId);
+    void onJobFinished(quint64 jobId, const GenerationResult& result);
+    void onTakeAdded(const Take& take);
+    void play(const Take& take, bool start);
+    void loadPeaks(const Take& take);
+    void openSettings(bool focusKey);
+    void deleteTake(const Take& take);
+    void undoDelete();
+    void exportTake(const Take& take);
+    void showInFolder(const Take& take);
+    void pollForOtherProcesses();
+    void queryCredits();
+    void updateStatus();
+    void showNotice(const QString& text);
+    qint64 estimateMs() const;
 
-    GenerationService* m_service;
-    QPlainTextEdit* m_prompt;
-    QSlider* m_duration;
-    QLabel* m_durationLabel;
-    QSpinBox* m_seed;
-    QPushButton* m_generate;
-    QLabel* m_status;
-    QMediaPlayer* m_player;
-    QTemporaryDir* m_takes;
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    Studio* m_studio;
+    HistoryModel* m_history;
+    QLabel* m_providerStatus;
+    QLabel* m_creditsStatus;
+    QLabel* m_spendStatus;
+    QToolButton* m_undoButton;
+    QTimer m_undoTimer;
+    QString m_lastDeletedId;
+    QHash<quint64, QString> m_parentOfJob;
+    QList<qint64> m_recentGenerationMs;
+    QHash<QString, AudioCodec::Peaks> m_peaks;
+    QTimer m_pollTimer;
+    qint64 m_dataVersion = -1;
+    std::optional<double> m_credits;
+    double m_spend = 0;
 };

@@ -1,0 +1,306 @@
+#include "Commands.h"
+
+#include "AppPaths.h"
+#include "CliSupport.h"
+#include "ExitCode.h"
+#include "InterruptWatcher.h"
+#include "Library.h"
+
+#include <QAudioOutput>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMediaPlayer>
+#include <QUrl>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace CliSupport;
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("library", text);
+}
+
+/// The library at its usual place, opened; what open() had to say goes to stderr.
+std::unique_ptr<Library> openLibrary(int* exitCode)
+{
+    auto library = std::make_unique<Library>(AppPaths::dataDir());
+    const OpenReport report = library->open();
+    if (!report.message.isEmpty())
+        printNotice(report.message);
+    if (!report.ok) {
+        *exitCode = ExitServerOrNetwork;
+        return nullptr;
+    }
+    return library;
+}
+
+/// Parses a command that takes one take id (and the options already added to `parser`).
+std::optional<Take> takeArgument(QCommandLineParser& parser, const QStringList& arguments, Library* library)
+{
+    if (!parse(parser, arguments))
+        return std::nullopt;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2) {
+        printError(tr("give one take id (see musicgen-cli history)"));
+        return std::nullopt;
+    }
+    QString error;
+    auto take = library->find(positional.at(1), &error);
+    if (!take)
+        printError(error);
+    return take;
+}
+
+QCommandLineParser& describe(QCommandLineParser& parser, const QString& command, const QString& description,
+                             const QString& syntax)
+{
+    parser.setApplicationDescription(description);
+    parser.addPositionalArgument(command, description, syntax);
+    return parser;
+}
+
+} // namespace
+
+QJsonObject takeToJson(const Take& take)
+{
+    QJsonObject object{
+        {u"id"_s, take.id},
+        {u"created"_s, take.created.toString(Qt::ISODateWithMs)},
+        {u"prompt"_s, take.prompt},
+        {u"duration_s"_s, take.requestedDuration},
+        {u"actual_duration_s"_s, take.actualDuration},
+        {u"seed"_s, take.seed},
+        {u"provider"_s, take.provider},
+        {u"model"_s, take.model},
+        {u"format"_s, audioFormatExtension(take.format)},
+        {u"sample_rate"_s, take.sampleRate},
+        {u"channels"_s, take.channels},
+        {u"favourite"_s, take.favourite},
+        {u"rating"_s, take.rating},
+        {u"tags"_s, QJsonArray::fromStringList(take.tags)},
+        {u"note"_s, take.note},
+        {u"estimated_cost"_s, take.estimatedCost},
+        {u"generation_ms"_s, take.generationMs},
+        {u"attempts"_s, take.attempts},
+        {u"audio_missing"_s, take.audioMissing},
+        {u"trashed"_s, take.trashed},
+    };
+    if (!take.parentId.isEmpty())
+        object.insert(u"parent_id"_s, take.parentId);
+    return object;
+}
+
+int runHistory(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    describe(parser, u"history"_s, tr("List the takes in the library, newest first."), u"history"_s);
+    const QCommandLineOption json(u"json"_s, tr("Print a JSON array."));
+    const QCommandLineOption favourites(u"favourites"_s, tr("Only favourites."));
+    const QCommandLineOption trash(u"trash"_s, tr("Only the takes in the trash."));
+    const QCommandLineOption search(u"search"_s, tr("Only takes whose prompt or tags contain these words."), u"text"_s);
+    const QCommandLineOption limit(u"limit"_s, tr("At most this many takes (default 50; 0: all)."), u"n"_s);
+    parser.addOptions({json, favourites, trash, search, limit});
+    if (!parse(parser, arguments))
+        return ExitInvalidInput;
+    QString error;
+    TakeQuery query;
+    query.limit = intOption(parser, limit, 50, 0, INT_MAX, &error);
+    query.search = parser.value(search);
+    query.favouritesOnly = parser.isSet(favourites);
+    query.trashed = parser.isSet(trash);
+    if (!error.isEmpty()) {
+        printError(error);
+        return ExitInvalidInput;
+    }
+    int exitCode = ExitOk;
+    const auto library = openLibrary(&exitCode);
+    if (!library)
+        return exitCode;
+
+    const QList<Take> takes = library->takes(query);
+    if (parser.isSet(json)) {
+        QJsonArray array;
+        for (const Take& take : takes)
+            array.append(takeToJson(take));
+        printLine(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
+        return ExitOk;
+    }
+    for (const Take& take : takes) {
+        const QString flags = QString(take.favourite ? u'★' : u' ') + (take.audioMissing ? u'!' : u' ');
+        printLine(u"%1 %2 %3 %4s seed %5 %6  %7"_s.arg(take.id, flags,
+                                                       take.created.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s))
+                      .arg(take.requestedDuration, 2)
+                      .arg(take.seed, 4)
+                      .arg(take.provider, -8)
+                      .arg(take.prompt.simplified()));
+    }
+    if (takes.isEmpty())
+        printNotice(tr("no takes yet: musicgen-cli generate --prompt \"...\" adds one"));
+    return ExitOk;
+}
+
+int runFavourite(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    describe(parser, u"favourite"_s,
+             tr("Mark a take as a favourite: a copy with its recipe inside is saved to the favourites folder."),
+             u"favourite ID"_s);
+    const QCommandLineOption off(u"off"_s, tr("Unmark it (the saved copy stays where it is)."));
+    parser.addOption(off);
+    int exitCode = ExitOk;
+    const auto library = openLibrary(&exitCode);
+    if (!library)
+        return exitCode;
+    const auto take = takeArgument(parser, arguments, library.get());
+    if (!take)
+        return ExitInvalidInput;
+    QString savedPath, error;
+    if (!library->setFavourite(take->id, !parser.isSet(off), &savedPath, &error)) {
+        printError(error);
+        return ExitCouldNotSave;
+    }
+    if (!savedPath.isEmpty())
+        printLine(savedPath);
+    return ExitOk;
+}
+
+int runExport(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    describe(parser, u"export"_s, tr("Write a take to a file as WAV, FLAC, Ogg Vorbis or MP3."), u"export ID"_s);
+    const QCommandLineOption to(u"to"_s, tr("The file to write."), u"path"_s);
+    const QCommandLineOption format(u"format"_s, tr("wav, flac, ogg or mp3 (default: from the file name)."),
+                                    u"format"_s);
+    const QCommandLineOption force(u"force"_s, tr("Overwrite an existing file."));
+    parser.addOptions({to, format, force});
+    int exitCode = ExitOk;
+    const auto library = openLibrary(&exitCode);
+    if (!library)
+        return exitCode;
+    const auto take = takeArgument(parser, arguments, library.get());
+    if (!take)
+        return ExitInvalidInput;
+    const QString path = parser.value(to);
+    const AudioFormat target = audioFormatFromName(parser.isSet(format) ? parser.value(format) : path);
+    if (path.isEmpty() || target == AudioFormat::Unknown) {
+        printError(tr("give --to PATH ending in .wav, .flac, .ogg or .mp3, or --format"));
+        return ExitInvalidInput;
+    }
+    QString error;
+    if (!library->exportTake(take->id, path, target, parser.isSet(force), &error)) {
+        printError(error);
+        return ExitCouldNotSave;
+    }
+    printLine(path);
+    return ExitOk;
+}
+
+/// delete and restore: the same shape, opposite directions.
+static int runTrashCommand(const QStringList& arguments, bool toTrash)
+{
+    QCommandLineParser parser;
+    if (toTrash)
+        describe(parser, u"delete"_s, tr("Move a take to the trash (musicgen-cli restore brings it back)."),
+                 u"delete ID"_s);
+    else
+        describe(parser, u"restore"_s, tr("Bring a take back from the trash."), u"restore ID"_s);
+    int exitCode = ExitOk;
+    const auto library = openLibrary(&exitCode);
+    if (!library)
+        return exitCode;
+    const auto take = takeArgument(parser, arguments, library.get());
+    if (!take)
+        return ExitInvalidInput;
+    QString error;
+    const bool ok = toTrash ? library->moveToTrash(take->id, &error) : library->restore(take->id, &error);
+    if (!ok) {
+        printError(error);
+        return ExitCouldNotSave;
+    }
+    printLine(take->id);
+    return ExitOk;
+}
+
+int runDelete(const QStringList& arguments)
+{
+    return runTrashCommand(arguments, true);
+}
+
+int runRestore(const QStringList& arguments)
+{
+    return runTrashCommand(arguments, false);
+}
+
+int runPlay(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    describe(parser, u"play"_s, tr("Play a take through the default audio output and exit at its end."),
+             u"play ID"_s);
+    int exitCode = ExitOk;
+    const auto library = openLibrary(&exitCode);
+    if (!library)
+        return exitCode;
+    const auto take = takeArgument(parser, arguments, library.get());
+    if (!take)
+        return ExitInvalidInput;
+    const QString path = library->audioPath(*take);
+    if (take->audioMissing || !QFileInfo::exists(path)) {
+        printError(tr("the audio of %1 is missing (%2)").arg(take->id, path));
+        return ExitServerOrNetwork;
+    }
+
+    QMediaPlayer player;
+    QAudioOutput output;
+    player.setAudioOutput(&output);
+    InterruptWatcher interrupts;
+    QObject::connect(&interrupts, &InterruptWatcher::interrupted, &player, [&player] {
+        player.stop();
+        QCoreApplication::exit(ExitInterrupted);
+    });
+    QObject::connect(&player, &QMediaPlayer::mediaStatusChanged, &player, [](QMediaPlayer::MediaStatus status) {
+        if (status == QMediaPlayer::EndOfMedia)
+            QCoreApplication::exit(ExitOk);
+    });
+    QObject::connect(&player, &QMediaPlayer::errorOccurred, &player,
+                     [](QMediaPlayer::Error, const QString& message) {
+                         printError(tr("cannot play: %1").arg(message));
+                         QCoreApplication::exit(ExitServerOrNetwork);
+                     });
+    printNotice(tr("playing %1: %2 (%3 s)").arg(take->id, take->prompt).arg(take->actualDuration, 0, 'f', 1));
+    player.setSource(QUrl::fromLocalFile(path));
+    player.play();
+    return QCoreApplication::exec();
+}
+
+int runLibrary(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    describe(parser, u"library"_s,
+             tr("Look after the library. rebuild: index every take again from the recipes beside the clips."),
+             u"library rebuild"_s);
+    if (!parse(parser, arguments))
+        return ExitInvalidInput;
+    if (parser.positionalArguments().value(1) != "rebuild"_L1) {
+        printError(tr("unknown library action; use: musicgen-cli library rebuild"));
+        return ExitInvalidInput;
+    }
+    int exitCode = ExitOk;
+    const auto library = openLibrary(&exitCode);
+    if (!library)
+        return exitCode;
+    QString error;
+    const int count = library->rebuildIndex(&error);
+    if (!error.isEmpty()) {
+        printError(error);
+        return ExitCouldNotSave;
+    }
+    printLine(QCoreApplication::translate("library", "indexed %n take(s)", nullptr, count));
+    return ExitOk;
+}

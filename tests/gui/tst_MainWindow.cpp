@@ -1,0 +1,357 @@
+#include "FakePlayerBackend.h"
+#include "GenerationService.h"
+#include "HistoryModel.h"
+#include "Library.h"
+#include "MainWindow.h"
+#include "ScriptedHttpServer.h"
+#include "Settings.h"
+#include "Studio.h"
+#include "TestAudio.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QDialog>
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using Behaviour = ScriptedResponse::Behaviour;
+
+/// The real window, offscreen: typed into, clicked and read back by object name.
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void thePromptHasTheFocus();
+    void generateAddsATakeThatPlays();
+    void ctrlReturnGeneratesFromAnywhere();
+    void favouritesLandOnDisk();
+    void cancelLeavesNothing();
+    void errorsShowTheirAction_data();
+    void errorsShowTheirAction();
+    void rateLimitsShowTheCountdown();
+    void retryAfterANetworkError();
+    void parallelTakesHaveDistinctSeeds();
+    void historySearchFilters();
+    void takesFromTheCommandLineAppear();
+    void theFormIsRememberedAcrossRestarts();
+    void authenticationErrorOpensSettingsAtTheKey();
+
+private:
+    void open(Settings::ProviderChoice provider);
+    void typePrompt(const QString& text, int duration);
+    template <typename T>
+    T* find(const char* name) const
+    {
+        return m_window->findChild<T*>(QString::fromLatin1(name));
+    }
+    QWidget* jobRow() const;
+
+    std::unique_ptr<QTemporaryDir> m_home;
+    std::unique_ptr<ScriptedHttpServer> m_server;
+    std::unique_ptr<Studio> m_studio;
+    std::unique_ptr<MainWindow> m_window;
+    FakePlayerBackend* m_backend = nullptr;
+};
+
+void TestMainWindow::init()
+{
+    m_home = std::make_unique<QTemporaryDir>();
+    m_server = std::make_unique<ScriptedHttpServer>();
+    QVERIFY(m_server->listen());
+    // Favourites and every other standard location go into the temporary home.
+    qputenv("XDG_MUSIC_DIR", m_home->filePath(u"music"_s).toUtf8());
+}
+
+void TestMainWindow::cleanup()
+{
+    m_window.reset();
+    m_studio.reset();
+    m_server.reset();
+}
+
+void TestMainWindow::open(Settings::ProviderChoice provider)
+{
+    {
+        Settings settings(m_home->filePath(u"settings.ini"_s));
+        settings.setProvider(provider);
+        settings.setCustomApiBase(QUrl(m_server->baseUrl().toString() + u"/v1"_s));
+        settings.setFavouritesDir(m_home->filePath(u"music/MusicGen Studio"_s));
+        settings.setRetries(2);
+        settings.sync();
+    }
+    auto backend = std::make_unique<FakePlayerBackend>();
+    m_backend = backend.get();
+    m_studio = std::make_unique<Studio>(Studio::Paths{m_home->filePath(u"data"_s), m_home->filePath(u"settings.ini"_s)},
+                                        std::move(backend));
+    m_window = std::make_unique<MainWindow>(m_studio.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindow::typePrompt(const QString& text, int duration)
+{
+    auto* prompt = find<QPlainTextEdit>("promptEdit");
+    prompt->clear();
+    prompt->setFocus();
+    // QTest types Latin-1 only; the rest arrives as one input-method commit, as from a real keyboard layout.
+    const QString typeable = text.toLatin1() == text.toUtf8() ? text : QString();
+    if (!typeable.isEmpty())
+        QTest::keyClicks(prompt, typeable);
+    else
+        prompt->insertPlainText(text);
+    find<QSlider>("durationSlider")->setValue(duration);
+}
+
+QWidget* TestMainWindow::jobRow() const
+{
+    const auto rows = m_window->findChildren<QWidget*>(QRegularExpression(u"^jobRow_"_s));
+    return rows.isEmpty() ? nullptr : rows.constFirst();
+}
+
+void TestMainWindow::thePromptHasTheFocus()
+{
+    open(Settings::ProviderChoice::Offline);
+    QTRY_COMPARE(QApplication::focusWidget(), find<QPlainTextEdit>("promptEdit"));
+    QCOMPARE(find<QPlainTextEdit>("promptEdit")->placeholderText(), u"lo-fi music with a soothing melody"_s);
+    QCOMPARE(find<QSlider>("durationSlider")->value(), 10);
+    QCOMPARE(find<QSpinBox>("seedSpin")->value(), 42);
+    QCOMPARE(find<QSpinBox>("seedSpin")->minimum(), -1);
+    QCOMPARE(find<QSpinBox>("seedSpin")->maximum(), 9999);
+    QVERIFY(!find<QPushButton>("generateButton")->accessibleName().isEmpty());
+}
+
+void TestMainWindow::generateAddsATakeThatPlays()
+{
+    open(Settings::ProviderChoice::Offline);
+    typePrompt(u"lo-fi hip hop with a soothing piano"_s, 2);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 20000);
+    const Take take = m_window->historyModel()->takeAt(0);
+    QCOMPARE(take.prompt, u"lo-fi hip hop with a soothing piano"_s);
+    QCOMPARE(take.requestedDuration, 2);
+    QCOMPARE(take.seed, 42);
+    QCOMPARE(take.provider, u"offline"_s);
+    QTRY_COMPARE(m_backend->current, PlayerBackend::State::Playing);
+    QCOMPARE(m_backend->source, QUrl::fromLocalFile(m_studio->library().audioPath(take)));
+    QTRY_VERIFY(jobRow() == nullptr); // a finished take leaves the jobs area
+    QVERIFY(find<QLabel>("spendStatus")->text().contains(u"$0.000"_s)); // offline takes cost nothing
+}
+
+void TestMainWindow::ctrlReturnGeneratesFromAnywhere()
+{
+    open(Settings::ProviderChoice::Offline);
+    typePrompt(u"techno at 128 bpm"_s, 1);
+    find<QSpinBox>("seedSpin")->setFocus();
+    QTest::keyClick(find<QSpinBox>("seedSpin"), Qt::Key_Return, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 20000);
+    find<QPlainTextEdit>("promptEdit")->setFocus();
+    QTest::keyClick(find<QPlainTextEdit>("promptEdit"), Qt::Key_Return, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 2, 20000);
+    QVERIFY(!find<QPlainTextEdit>("promptEdit")->toPlainText().contains(u'\n'));
+}
+
+void TestMainWindow::favouritesLandOnDisk()
+{
+    open(Settings::ProviderChoice::Offline);
+    typePrompt(u"dreamy ambient pads"_s, 1);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 20000);
+    auto* list = find<QListView>("historyList");
+    const QRect row = list->visualRect(m_window->historyModel()->index(0));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, QPoint(row.left() + 14, row.center().y())); // the star
+    const QDir favourites(m_home->filePath(u"music/MusicGen Studio"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(favourites.entryList(QDir::Files).size(), 1, 10000);
+    QVERIFY(favourites.entryList(QDir::Files).constFirst().startsWith(u"dreamy ambient pads_42_1s"_s));
+    QTRY_VERIFY(m_window->historyModel()->takeAt(0).favourite);
+    find<QCheckBox>("favouritesOnlyCheck")->setChecked(true);
+    QTRY_COMPARE(m_window->historyModel()->rowCount(), 1);
+}
+
+void TestMainWindow::cancelLeavesNothing()
+{
+    ScriptedResponse stalled = ScriptedResponse::audio(TestAudio::sineWav(1.0)).withBehaviour(Behaviour::StallBody);
+    stalled.stallAfterBytes = 100;
+    m_server->enqueue(stalled);
+    open(Settings::ProviderChoice::CustomEndpoint);
+    typePrompt(u"slow one"_s, 1);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    QTRY_VERIFY(jobRow() != nullptr);
+    QTRY_COMPARE(m_server->requestCount(), 1);
+    auto* cancel = jobRow()->findChild<QPushButton*>(u"cancelButton"_s);
+    QVERIFY(cancel);
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QTRY_VERIFY(jobRow() == nullptr);
+    QTest::qWait(300);
+    QCOMPARE(m_window->historyModel()->rowCount(), 0);
+    QCOMPARE(m_studio->library().count({}), 0);
+    QTRY_COMPARE(m_server->openConnectionCount(), 0);
+}
+
+void TestMainWindow::errorsShowTheirAction_data()
+{
+    QTest::addColumn<ScriptedResponse>("response");
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("401") << ScriptedResponse::json(401, R"({"error":"Invalid API key"})") << u"Open settings"_s
+                         << u"authentication failed"_s;
+    QTest::newRow("406") << ScriptedResponse::json(406, R"({"error":"Not enough credits"})") << u"Top up credits"_s
+                         << u"insufficient credits"_s;
+    QTest::newRow("502") << ScriptedResponse::html(502, "<html>bad gateway</html>") << u"Retry"_s << u"server error"_s;
+    QTest::newRow("bad audio") << ScriptedResponse::html(200, "<html>hello</html>") << u"Retry"_s
+                               << u"did not send playable audio"_s;
+}
+
+void TestMainWindow::errorsShowTheirAction()
+{
+    QFETCH(ScriptedResponse, response);
+    QFETCH(QString, action);
+    QFETCH(QString, says);
+    m_server->setFallback(response.withHeader("Retry-After", "0"));
+    open(Settings::ProviderChoice::CustomEndpoint);
+    typePrompt(u"x"_s, 1);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(jobRow() && jobRow()->findChild<QPushButton*>(u"actionButton"_s), 10000);
+    QCOMPARE(jobRow()->findChild<QPushButton*>(u"actionButton"_s)->text(), action);
+    const QString status = jobRow()->findChild<QLabel*>(u"statusLabel"_s)->text();
+    QVERIFY2(status.contains(says), qPrintable(status));
+    QVERIFY(!jobRow()->findChild<QPushButton*>(u"cancelButton"_s)->isVisible());
+    QCOMPARE(m_studio->library().count({}), 0);
+}
+
+void TestMainWindow::rateLimitsShowTheCountdown()
+{
+    m_server->enqueue(ScriptedResponse::json(429, R"({"error":"Too many requests"})").withHeader("Retry-After", "3"));
+    m_server->enqueue(ScriptedResponse::audio(TestAudio::sineWav(1.0)));
+    open(Settings::ProviderChoice::CustomEndpoint);
+    typePrompt(u"x"_s, 1);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(jobRow() && jobRow()->findChild<QLabel*>(u"statusLabel"_s)->text().contains(u"retrying in"_s),
+                             5000);
+    QVERIFY(jobRow()->findChild<QLabel*>(u"statusLabel"_s)->text().contains(u"Rate limited"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 10000);
+}
+
+void TestMainWindow::retryAfterANetworkError()
+{
+    for (int i = 0; i < 3; ++i)
+        m_server->enqueue(ScriptedResponse::json(500, R"({"error":"boom"})").withHeader("Retry-After", "0"));
+    m_server->enqueue(ScriptedResponse::audio(TestAudio::sineWav(1.0)));
+    open(Settings::ProviderChoice::CustomEndpoint);
+    typePrompt(u"x"_s, 1);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(jobRow() && jobRow()->findChild<QPushButton*>(u"actionButton"_s), 10000);
+    QTest::mouseClick(jobRow()->findChild<QPushButton*>(u"actionButton"_s), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 10000);
+    QCOMPARE(m_server->requestCount(), 4);
+}
+
+void TestMainWindow::parallelTakesHaveDistinctSeeds()
+{
+    m_server->setFallback(ScriptedResponse::audio(TestAudio::sineWav(1.0)));
+    open(Settings::ProviderChoice::CustomEndpoint);
+    typePrompt(u"four at once"_s, 1);
+    find<QSpinBox>("takesSpin")->setValue(4);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 4, 20000);
+    QSet<int> seeds;
+    for (const RecordedRequest& request : m_server->requests())
+        seeds.insert(QJsonDocument::fromJson(request.body).object().value("seed"_L1).toInt());
+    QCOMPARE(seeds.size(), 4);
+    QVERIFY(seeds.contains(42)); // the form's seed is the first take's
+    QTRY_VERIFY(find<QLabel>("spendStatus")->text().contains(u"$0.148"_s));
+}
+
+void TestMainWindow::historySearchFilters()
+{
+    open(Settings::ProviderChoice::Offline);
+    for (const QString& prompt : {u"jazz trio with brass"_s, u"dark techno"_s, u"jazz ballad"_s}) {
+        typePrompt(prompt, 1);
+        QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(jobRow() == nullptr, 20000);
+    }
+    QTRY_COMPARE(m_window->historyModel()->rowCount(), 3);
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    auto* search = find<QLineEdit>("searchEdit");
+    QTRY_COMPARE(QApplication::focusWidget(), search);
+    QTest::keyClicks(search, u"jazz"_s);
+    QTRY_COMPARE(m_window->historyModel()->rowCount(), 2);
+    search->clear();
+    QTRY_COMPARE(m_window->historyModel()->rowCount(), 3);
+}
+
+void TestMainWindow::takesFromTheCommandLineAppear()
+{
+    open(Settings::ProviderChoice::Offline);
+    QCOMPARE(m_window->historyModel()->rowCount(), 0);
+    QProcess cli;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"XDG_DATA_HOME"_s, m_home->path());
+    cli.setProcessEnvironment(environment);
+    cli.setWorkingDirectory(m_home->path());
+    // The window's library is <home>/data; the CLI's is $XDG_DATA_HOME/musicgen-studio, so link them.
+    QVERIFY(QFile::link(m_home->filePath(u"data"_s), m_home->filePath(u"musicgen-studio"_s)));
+    cli.start(QStringLiteral(MUSICGEN_CLI_PATH),
+              {u"generate"_s, u"--prompt"_s, u"from the terminal"_s, u"--duration"_s, u"1"_s, u"--no-history"_s,
+               u"--output"_s, u"t.wav"_s});
+    QVERIFY(cli.waitForFinished(30000));
+    QTest::qWait(2000);
+    QCOMPARE(m_window->historyModel()->rowCount(), 0); // --no-history: nothing to show
+    cli.start(QStringLiteral(MUSICGEN_CLI_PATH),
+              {u"generate"_s, u"--prompt"_s, u"from the terminal"_s, u"--duration"_s, u"1"_s, u"--output"_s, u"t.wav"_s});
+    QVERIFY(cli.waitForFinished(30000));
+    QCOMPARE(cli.exitCode(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 5000);
+    QCOMPARE(m_window->historyModel()->takeAt(0).prompt, u"from the terminal"_s);
+}
+
+void TestMainWindow::theFormIsRememberedAcrossRestarts()
+{
+    open(Settings::ProviderChoice::Offline);
+    typePrompt(u"remember me 🎹"_s, 23);
+    find<QSpinBox>("seedSpin")->setValue(777);
+    m_window->close();
+    m_window.reset();
+    m_studio.reset();
+    open(Settings::ProviderChoice::Offline);
+    QCOMPARE(find<QPlainTextEdit>("promptEdit")->toPlainText(), u"remember me 🎹"_s);
+    QCOMPARE(find<QSlider>("durationSlider")->value(), 23);
+    QCOMPARE(find<QSpinBox>("seedSpin")->value(), 777);
+}
+
+void TestMainWindow::authenticationErrorOpensSettingsAtTheKey()
+{
+    m_server->setFallback(ScriptedResponse::json(401, R"({"error":"Invalid API key"})"));
+    open(Settings::ProviderChoice::CustomEndpoint);
+    typePrompt(u"x"_s, 1);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(jobRow() && jobRow()->findChild<QPushButton*>(u"actionButton"_s), 10000);
+    QString focusedName;
+    QTimer::singleShot(200, this, [&focusedName] {
+        auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        focusedName = QApplication::focusWidget() ? QApplication::focusWidget()->objectName() : QString();
+        dialog->reject();
+    });
+    QTest::mouseClick(jobRow()->findChild<QPushButton*>(u"actionButton"_s), Qt::LeftButton);
+    QCOMPARE(focusedName, u"apiKeyEdit"_s);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_MainWindow.moc"
