@@ -5,14 +5,14 @@
 #include "ExitCode.h"
 #include "InterruptWatcher.h"
 #include "Library.h"
+#include "MediaPlayerBackend.h"
+#include "Player.h"
 
-#include <QAudioOutput>
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMediaPlayer>
 #include <QUrl>
 
 #include <memory>
@@ -256,26 +256,22 @@ int runPlay(const QStringList& arguments)
         return ExitServerOrNetwork;
     }
 
-    QMediaPlayer player;
-    QAudioOutput output;
-    player.setAudioOutput(&output);
+    Player player(new MediaPlayerBackend);
     InterruptWatcher interrupts;
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, &player, [&player] {
         player.stop();
         QCoreApplication::exit(ExitInterrupted);
     });
-    QObject::connect(&player, &QMediaPlayer::mediaStatusChanged, &player, [](QMediaPlayer::MediaStatus status) {
-        if (status == QMediaPlayer::EndOfMedia)
+    QObject::connect(&player, &Player::stateChanged, &player, [&player](PlayerBackend::State state) {
+        if (state == PlayerBackend::State::Stopped && player.duration() > 0)
             QCoreApplication::exit(ExitOk);
     });
-    QObject::connect(&player, &QMediaPlayer::errorOccurred, &player,
-                     [](QMediaPlayer::Error, const QString& message) {
-                         printError(tr("cannot play: %1").arg(message));
-                         QCoreApplication::exit(ExitServerOrNetwork);
-                     });
+    QObject::connect(&player, &Player::failed, &player, [](const QString& message) {
+        printError(tr("cannot play: %1").arg(message));
+        QCoreApplication::exit(ExitServerOrNetwork);
+    });
     printNotice(tr("playing %1: %2 (%3 s)").arg(take->id, take->prompt).arg(take->actualDuration, 0, 'f', 1));
-    player.setSource(QUrl::fromLocalFile(path));
-    player.play();
+    player.load(take->id, path, true);
     return QCoreApplication::exec();
 }
 

@@ -1,5 +1,9 @@
 #include "HistoryModel.h"
 
+#include <QFileInfo>
+#include <QMimeData>
+#include <QUrl>
+
 #include "Library.h"
 
 #include <QScopedValueRollback>
@@ -221,4 +225,32 @@ void HistoryModel::onTakeChanged(const Take& take)
     } else if (matches) {
         insertTake(take);
     }
+}
+
+Qt::ItemFlags HistoryModel::flags(const QModelIndex& index) const
+{
+    Qt::ItemFlags result = QAbstractListModel::flags(index);
+    if (index.isValid() && !index.data(AudioMissingRole).toBool())
+        result |= Qt::ItemIsDragEnabled;
+    return result;
+}
+
+QStringList HistoryModel::mimeTypes() const
+{
+    return {QStringLiteral("text/uri-list")};
+}
+
+QMimeData* HistoryModel::mimeData(const QModelIndexList& indexes) const
+{
+    QList<QUrl> urls;
+    for (const QModelIndex& index : indexes) {
+        const QString path = m_library->audioPath(index.data(TakeRole).value<Take>());
+        if (QFileInfo::exists(path))
+            urls.append(QUrl::fromLocalFile(path));
+    }
+    if (urls.isEmpty())
+        return nullptr;
+    auto* data = new QMimeData;
+    data->setUrls(urls);
+    return data;
 }

@@ -67,6 +67,10 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
     bool canFetchMore(const QModelIndex& parent) const override;
+    /// Takes drag out of the list as their audio files (text/uri-list), into a DAW or a file manager.
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    QStringList mimeTypes() const override;
+    QMimeData* mimeData(const QModelIndexList& indexes) const override;
     void fetchMore(const QModelIndex& parent) override;
 
 private:

@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -150,6 +151,10 @@ void TestMainWindow::generateAddsATakeThatPlays()
     QTRY_COMPARE(m_backend->current, PlayerBackend::State::Playing);
     QCOMPARE(m_backend->source, QUrl::fromLocalFile(m_studio->library().audioPath(take)));
     QTRY_VERIFY(jobRow() == nullptr); // a finished take leaves the jobs area
+    // Dragged out of the history, the take is its audio file.
+    std::unique_ptr<QMimeData> drag(m_window->historyModel()->mimeData({m_window->historyModel()->index(0)}));
+    QVERIFY(drag);
+    QCOMPARE(drag->urls(), QList<QUrl>{QUrl::fromLocalFile(m_studio->library().audioPath(take))});
     QVERIFY(find<QLabel>("spendStatus")->text().contains(u"$0.000"_s)); // offline takes cost nothing
 }
 
