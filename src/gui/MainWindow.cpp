@@ -169,6 +169,9 @@ MainWindow::MainWindow(Studio* studio, QWidget* parent)
         showNotice(studio->providers().offlineReason());
     updateStatus();
     queryCredits();
+    // The newest take is ready to audition with Space, as the musician left it.
+    if (m_history->rowCount() > 0)
+        play(m_history->takeAt(0), false);
     m_ui->promptPanel->focusPrompt();
 }
 
