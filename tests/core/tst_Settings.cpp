@@ -134,7 +134,8 @@ void TestSettings::anUnreadableFileIsNotACrash()
     const QString file = path("garbage.ini");
     QFile ini(file);
     QVERIFY(ini.open(QIODevice::WriteOnly));
-    ini.write(QByteArray("\x00\xff[[[=\n\x01\x02garbage", 18));
+    static const char garbage[] = "\x00\xff[[[=\n\x01\x02garbage";
+    ini.write(garbage, sizeof garbage - 1);
     ini.close();
     Settings settings(file);
     QCOMPARE(settings.timeoutSeconds(), 300);
