@@ -33,8 +33,7 @@ Player::Player(PlayerBackend* backend, QObject* parent)
 
 void Player::load(const QString& takeId, const QString& audioPath, bool autoPlay)
 {
-    m_backend->stop();
-    m_takeId = takeId;
+    m_takeId = takeId; // a new source stops the current one; stopping first would cost a second state change
     m_position = 0;
     emit positionChanged(0);
     m_backend->setSource(QUrl::fromLocalFile(audioPath));

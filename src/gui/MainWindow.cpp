@@ -25,6 +25,7 @@
 #include <QtConcurrentRun>
 
 #include <algorithm>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -144,6 +145,12 @@ MainWindow::MainWindow(Studio* studio, QWidget* parent)
     connect(&studio->player(), &Player::failed, this,
             [this](const QString& message) { showNotice(tr("Cannot play this take: %1").arg(message)); });
 
+    m_arrivalTimer.setSingleShot(true);
+    m_arrivalTimer.setInterval(0);
+    connect(&m_arrivalTimer, &QTimer::timeout, this, [this] {
+        if (m_newestArrival)
+            play(*std::exchange(m_newestArrival, std::nullopt), m_studio->settings().autoPlay());
+    });
     m_undoTimer.setSingleShot(true);
     m_undoTimer.setInterval(10000);
     connect(&m_undoTimer, &QTimer::timeout, m_undoButton, &QWidget::hide);
@@ -258,7 +265,10 @@ void MainWindow::onTakeAdded(const Take& take)
 {
     m_history->onTakeAdded(take);
     m_ui->historyView->selectTake(take.id);
-    play(take, m_studio->settings().autoPlay());
+    // Takes that land together (several per click) would each cut the previous one off after a moment and cost
+    // the player a pipeline change each: only the newest is loaded, once the burst has been handled.
+    m_newestArrival = take;
+    m_arrivalTimer.start();
 }
 
 void MainWindow::play(const Take& take, bool start)

@@ -68,6 +68,8 @@ private:
     QList<qint64> m_recentGenerationMs;
     QHash<QString, AudioCodec::Peaks> m_peaks;
     QTimer m_pollTimer;
+    QTimer m_arrivalTimer;
+    std::optional<Take> m_newestArrival;
     qint64 m_dataVersion = -1;
     std::optional<double> m_credits;
     double m_spend = 0;
