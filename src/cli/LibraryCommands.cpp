@@ -41,21 +41,39 @@ std::unique_ptr<Library> openLibrary(int* exitCode)
     return library;
 }
 
-/// Parses a command that takes one take id (and the options already added to `parser`).
-std::optional<Take> takeArgument(QCommandLineParser& parser, const QStringList& arguments, Library* library)
+/// The library and the take a one-take command is about, or the exit code when either is not to be had.
+struct TakeCommand
 {
-    if (!parse(parser, arguments))
-        return std::nullopt;
+    std::unique_ptr<Library> library;
+    std::optional<Take> take;
+    int exitCode = ExitOk;
+};
+
+/// Parses a command that takes one take id (and the options already added to `parser`), opens the library and
+/// finds the take by its id or a unique prefix.
+TakeCommand openTake(QCommandLineParser& parser, const QStringList& arguments)
+{
+    TakeCommand command;
+    if (!parse(parser, arguments)) {
+        command.exitCode = ExitInvalidInput;
+        return command;
+    }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2) {
         printError(tr("give one take id (see musicgen-cli history)"));
-        return std::nullopt;
+        command.exitCode = ExitInvalidInput;
+        return command;
     }
+    command.library = openLibrary(&command.exitCode);
+    if (!command.library)
+        return command;
     QString error;
-    auto take = library->find(positional.at(1), &error);
-    if (!take)
+    command.take = command.library->find(positional.at(1), &error);
+    if (!command.take) {
         printError(error);
-    return take;
+        command.exitCode = ExitInvalidInput;
+    }
+    return command;
 }
 
 QCommandLineParser& describe(QCommandLineParser& parser, const QString& command, const QString& description,
@@ -154,13 +172,11 @@ int runFavourite(const QStringList& arguments)
              u"favourite ID"_s);
     const QCommandLineOption off(u"off"_s, tr("Unmark it (the saved copy stays where it is)."));
     parser.addOption(off);
-    int exitCode = ExitOk;
-    const auto library = openLibrary(&exitCode);
-    if (!library)
-        return exitCode;
-    const auto take = takeArgument(parser, arguments, library.get());
-    if (!take)
-        return ExitInvalidInput;
+    const TakeCommand command = openTake(parser, arguments);
+    if (!command.take)
+        return command.exitCode;
+    Library* library = command.library.get();
+    const std::optional<Take>& take = command.take;
     QString savedPath, error;
     if (!library->setFavourite(take->id, !parser.isSet(off), &savedPath, &error)) {
         printError(error);
@@ -180,13 +196,11 @@ int runExport(const QStringList& arguments)
                                     u"format"_s);
     const QCommandLineOption force(u"force"_s, tr("Overwrite an existing file."));
     parser.addOptions({to, format, force});
-    int exitCode = ExitOk;
-    const auto library = openLibrary(&exitCode);
-    if (!library)
-        return exitCode;
-    const auto take = takeArgument(parser, arguments, library.get());
-    if (!take)
-        return ExitInvalidInput;
+    const TakeCommand command = openTake(parser, arguments);
+    if (!command.take)
+        return command.exitCode;
+    Library* library = command.library.get();
+    const std::optional<Take>& take = command.take;
     const QString path = parser.value(to);
     const AudioFormat target = audioFormatFromName(parser.isSet(format) ? parser.value(format) : path);
     if (path.isEmpty() || target == AudioFormat::Unknown) {
@@ -211,13 +225,11 @@ static int runTrashCommand(const QStringList& arguments, bool toTrash)
                  u"delete ID"_s);
     else
         describe(parser, u"restore"_s, tr("Bring a take back from the trash."), u"restore ID"_s);
-    int exitCode = ExitOk;
-    const auto library = openLibrary(&exitCode);
-    if (!library)
-        return exitCode;
-    const auto take = takeArgument(parser, arguments, library.get());
-    if (!take)
-        return ExitInvalidInput;
+    const TakeCommand command = openTake(parser, arguments);
+    if (!command.take)
+        return command.exitCode;
+    Library* library = command.library.get();
+    const std::optional<Take>& take = command.take;
     QString error;
     const bool ok = toTrash ? library->moveToTrash(take->id, &error) : library->restore(take->id, &error);
     if (!ok) {
@@ -243,13 +255,11 @@ int runPlay(const QStringList& arguments)
     QCommandLineParser parser;
     describe(parser, u"play"_s, tr("Play a take through the default audio output and exit at its end."),
              u"play ID"_s);
-    int exitCode = ExitOk;
-    const auto library = openLibrary(&exitCode);
-    if (!library)
-        return exitCode;
-    const auto take = takeArgument(parser, arguments, library.get());
-    if (!take)
-        return ExitInvalidInput;
+    const TakeCommand command = openTake(parser, arguments);
+    if (!command.take)
+        return command.exitCode;
+    Library* library = command.library.get();
+    const std::optional<Take>& take = command.take;
     const QString path = library->audioPath(*take);
     if (take->audioMissing || !QFileInfo::exists(path)) {
         printError(tr("the audio of %1 is missing (%2)").arg(take->id, path));
