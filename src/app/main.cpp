@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 
 using namespace Qt::StringLiterals;
 
@@ -13,6 +14,8 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(u"MusicGen Studio"_s);
     QApplication::setApplicationVersion(QStringLiteral(MUSICGEN_VERSION));
     QApplication::setDesktopFileName(u"io.github.musicgen_studio.MusicGenStudio"_s);
+    QApplication::setWindowIcon(QIcon::fromTheme(u"io.github.musicgen_studio.MusicGenStudio"_s,
+                                                 QIcon(u":/icons/io.github.musicgen_studio.MusicGenStudio.png"_s)));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Make music clips from text prompts."));
