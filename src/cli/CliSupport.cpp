@@ -1,8 +1,11 @@
 #include "CliSupport.h"
 
+#include "KeyStore.h"
 #include "SegmindApi.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -34,9 +37,23 @@ QUrl apiBase(const QCommandLineParser& parser, QString* error)
     return url;
 }
 
-QByteArray apiKeyFromEnvironment()
+QByteArray apiKey()
 {
-    return qgetenv("SEGMIND_API_KEY").trimmed();
+    const QByteArray fromEnvironment = qgetenv("SEGMIND_API_KEY").trimmed();
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment;
+    KeyStore store;
+    QByteArray stored;
+    QEventLoop loop;
+    QObject::connect(&store, &KeyStore::loaded, &loop, [&](const QByteArray& key) {
+        stored = key;
+        loop.quit();
+    });
+    QObject::connect(&store, &KeyStore::unavailable, &loop, &QEventLoop::quit);
+    QTimer::singleShot(5000, &loop, &QEventLoop::quit); // a keychain that never answers must not hang a script
+    store.load();
+    loop.exec();
+    return stored;
 }
 
 bool parse(QCommandLineParser& parser, const QStringList& arguments)

@@ -15,8 +15,9 @@ QCommandLineOption apiBaseOption();
 /// The API base from the option or the environment; an invalid URL leaves `error` set.
 QUrl apiBase(const QCommandLineParser& parser, QString* error);
 
-/// The key from SEGMIND_API_KEY, trimmed; empty when unset.
-QByteArray apiKeyFromEnvironment();
+/// The key from SEGMIND_API_KEY (trimmed), else the one the app stored in the system keychain; empty when
+/// neither has one.
+QByteArray apiKey();
 
 /// Parses `arguments` with the standard --help; on bad options prints the reason and returns false.
 bool parse(QCommandLineParser& parser, const QStringList& arguments);

@@ -26,7 +26,7 @@ int runCredits(const QStringList& arguments)
     SegmindConfig config;
     QString error;
     config.apiBase = apiBase(parser, &error);
-    config.apiKey = apiKeyFromEnvironment();
+    config.apiKey = apiKey();
     if (!error.isEmpty()) {
         printError(error);
         return ExitInvalidInput;

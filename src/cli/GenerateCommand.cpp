@@ -83,7 +83,7 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
     options.segmind.idleTimeoutMs = intOption(parser, idleTimeout, 60, 1, 3600, &error) * 1000;
     options.segmind.maxAttempts = intOption(parser, retries, 2, 0, 10, &error) + 1;
     options.segmind.apiBase = apiBase(parser, &error);
-    options.segmind.apiKey = apiKeyFromEnvironment();
+    options.segmind.apiKey = apiKey();
     options.json = parser.isSet(json);
     options.recordInLibrary = !parser.isSet(noHistory);
     if (error.isEmpty() && !parser.isSet(prompt))

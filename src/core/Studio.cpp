@@ -2,12 +2,14 @@
 
 #include "AppPaths.h"
 #include "GenerationService.h"
+#include "KeyStore.h"
 #include "Library.h"
 #include "LibraryWorker.h"
 #include "MediaPlayerBackend.h"
 #include "NetworkGateway.h"
 #include "Player.h"
 #include "Providers.h"
+#include "SegmindProvider.h"
 #include "Settings.h"
 
 std::unique_ptr<Studio> Studio::createDefault()
@@ -30,6 +32,20 @@ Studio::Studio(const Paths& paths, std::unique_ptr<PlayerBackend> playerBackend,
     m_service = new GenerationService(m_providers->current(), this);
     m_player = new Player(playerBackend.release(), this);
     m_player->setOutputDevice(m_settings->outputDeviceId());
+
+    m_keyStore = new KeyStore(this);
+    connect(m_keyStore, &KeyStore::unavailable, this, [this](const QString& message) {
+        m_keychainMessage = message;
+        emit keychainUnavailable(message);
+    });
+    // The environment overrides the keychain; without it, the stored key arrives a moment after start.
+    if (m_apiKey.isEmpty()) {
+        connect(m_keyStore, &KeyStore::loaded, this, [this](const QByteArray& key) {
+            if (!key.isEmpty() && m_apiKey.isEmpty())
+                useApiKey(key);
+        });
+        m_keyStore->load();
+    }
 }
 
 Studio::~Studio()
@@ -37,10 +53,32 @@ Studio::~Studio()
     m_service->cancelAll();
 }
 
-void Studio::setApiKey(const QByteArray& key)
+void Studio::useApiKey(const QByteArray& key)
 {
     m_apiKey = key.trimmed();
     applySettings();
+    emit apiKeyChanged();
+}
+
+void Studio::saveApiKey(const QByteArray& key)
+{
+    useApiKey(key);
+    m_keyStore->save(m_apiKey);
+}
+
+CreditsQuery* Studio::testKey(const QByteArray& key)
+{
+    SegmindConfig config;
+    config.apiKey = key.trimmed();
+    if (const QByteArray base = qgetenv("MUSICGEN_API_BASE"); !base.isEmpty())
+        config.apiBase = QUrl(QString::fromUtf8(base));
+    if (m_settings->provider() == Settings::ProviderChoice::CustomEndpoint)
+        config.apiBase = m_settings->customApiBase();
+    config.idleTimeoutMs = 15'000;
+    auto* provider = new SegmindProvider(m_gateway, config, this);
+    CreditsQuery* query = provider->queryCredits();
+    connect(query, &QObject::destroyed, provider, &QObject::deleteLater);
+    return query;
 }
 
 LibraryOptions Studio::libraryOptions() const

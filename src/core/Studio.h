@@ -6,7 +6,9 @@
 
 #include <memory>
 
+class CreditsQuery;
 class GenerationService;
+class KeyStore;
 class Library;
 class LibraryWorker;
 class NetworkGateway;
@@ -43,14 +45,25 @@ public:
     Player& player() const { return *m_player; }
     const OpenReport& openReport() const { return m_openReport; }
 
-    /// The Segmind key for this session: SEGMIND_API_KEY at start, or what the musician typed. Never stored.
+    /// The Segmind key: SEGMIND_API_KEY when set, otherwise the one in the system keychain (read at start,
+    /// asynchronously), or what the musician typed this session.
     QByteArray apiKey() const { return m_apiKey; }
-    void setApiKey(const QByteArray& key);
+    /// Uses `key` from now on and stores it in the keychain (an empty key removes it).
+    void saveApiKey(const QByteArray& key);
+    /// Empty while the keychain works; otherwise what happens to the key instead.
+    QString keychainMessage() const { return m_keychainMessage; }
+    /// Asks the credits endpoint whether `key` works, without changing anything.
+    CreditsQuery* testKey(const QByteArray& key);
     /// Re-reads the settings into the providers and the library.
     void applySettings();
 
+signals:
+    void apiKeyChanged();
+    void keychainUnavailable(const QString& message);
+
 private:
     LibraryOptions libraryOptions() const;
+    void useApiKey(const QByteArray& key);
 
     Settings* m_settings;
     NetworkGateway* m_gateway;
@@ -59,6 +72,8 @@ private:
     Providers* m_providers;
     GenerationService* m_service;
     Player* m_player;
+    KeyStore* m_keyStore;
+    QString m_keychainMessage;
     OpenReport m_openReport;
     QByteArray m_apiKey;
 };

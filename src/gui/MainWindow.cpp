@@ -158,6 +158,13 @@ MainWindow::MainWindow(Studio* studio, QWidget* parent)
 
     // Takes added by musicgen-cli while the window is open: SQLite's data_version moves when another
     // connection commits, which costs one cheap query to notice.
+    connect(studio, &Studio::keychainUnavailable, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 15000); });
+    connect(studio, &Studio::apiKeyChanged, this, [this] {
+        m_credits.reset();
+        updateStatus();
+        queryCredits();
+    });
     m_pollTimer.setInterval(1500);
     connect(&m_pollTimer, &QTimer::timeout, this, &MainWindow::pollForOtherProcesses);
     m_pollTimer.start();
@@ -315,15 +322,22 @@ void MainWindow::loadPeaks(const Take& take)
 
 void MainWindow::openSettings(bool focusKey)
 {
-    SettingsDialog dialog(&m_studio->settings(), m_studio->apiKey(), this);
+    const QString keyNote = m_studio->keychainMessage().isEmpty()
+                                ? tr("Stored in the system keychain, never in a file. SEGMIND_API_KEY in the "
+                                     "environment takes precedence.")
+                                : m_studio->keychainMessage();
+    SettingsDialog dialog(&m_studio->settings(), m_studio->apiKey(), keyNote,
+                          [this](const QByteArray& key) { return m_studio->testKey(key); }, this);
     if (focusKey)
         dialog.focusApiKey();
     if (dialog.exec() != QDialog::Accepted)
         return;
-    m_studio->setApiKey(dialog.apiKey());
+    if (dialog.apiKey() != m_studio->apiKey())
+        m_studio->saveApiKey(dialog.apiKey()); // reports through apiKeyChanged
+    else
+        m_studio->applySettings();
     m_ui->promptPanel->setTakesPerClick(m_studio->settings().parallelTakes());
     updateStatus();
-    queryCredits();
 }
 
 void MainWindow::deleteTake(const Take& take)

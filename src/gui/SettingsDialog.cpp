@@ -1,5 +1,6 @@
 #include "SettingsDialog.h"
 
+#include "SegmindProvider.h"
 #include "Settings.h"
 #include "ui_SettingsDialog.h"
 
@@ -9,10 +10,12 @@
 
 using namespace Qt::StringLiterals;
 
-SettingsDialog::SettingsDialog(Settings* settings, const QByteArray& apiKey, QWidget* parent)
+SettingsDialog::SettingsDialog(Settings* settings, const QByteArray& apiKey, const QString& keyNote,
+                               KeyTester tester, QWidget* parent)
     : QDialog(parent)
     , m_ui(std::make_unique<Ui::SettingsDialog>())
     , m_settings(settings)
+    , m_tester(std::move(tester))
 {
     m_ui->setupUi(this);
     using Choice = Settings::ProviderChoice;
@@ -25,8 +28,8 @@ SettingsDialog::SettingsDialog(Settings* settings, const QByteArray& apiKey, QWi
     m_ui->providerCombo->setCurrentIndex(m_ui->providerCombo->findData(QVariant::fromValue(settings->provider())));
     m_ui->customUrlEdit->setText(settings->customApiBase().toString());
     m_ui->apiKeyEdit->setText(QString::fromUtf8(apiKey));
-    m_ui->apiKeyNote->setText(tr("The key is kept in memory until MusicGen Studio quits and never written to disk. "
-                                 "SEGMIND_API_KEY in the environment is used when set."));
+    m_ui->apiKeyNote->setText(keyNote);
+    connect(m_ui->testKeyButton, &QPushButton::clicked, this, &SettingsDialog::testKey);
     m_ui->timeoutSpin->setValue(settings->timeoutSeconds());
     m_ui->parallelSpin->setValue(settings->parallelTakes());
     m_ui->costSpin->setValue(settings->costPerTake());
@@ -66,6 +69,27 @@ void SettingsDialog::updateEnabled()
 {
     const auto choice = m_ui->providerCombo->currentData().value<Settings::ProviderChoice>();
     m_ui->customUrlEdit->setEnabled(choice == Settings::ProviderChoice::CustomEndpoint);
+}
+
+void SettingsDialog::testKey()
+{
+    const QByteArray key = apiKey();
+    if (key.isEmpty()) {
+        m_ui->apiKeyNote->setText(tr("Enter a key to test."));
+        return;
+    }
+    m_ui->testKeyButton->setEnabled(false);
+    m_ui->apiKeyNote->setText(tr("Testing…"));
+    CreditsQuery* query = m_tester(key);
+    connect(query, &CreditsQuery::finished, this, [this](const CreditsResult& result) {
+        m_ui->testKeyButton->setEnabled(true);
+        if (result.credits)
+            m_ui->apiKeyNote->setText(tr("Valid: %1 credits left.").arg(result.credits->credits, 0, 'f', 2));
+        else if (result.error.kind == ErrorKind::Authentication)
+            m_ui->apiKeyNote->setText(tr("Invalid: Segmind does not accept this key (HTTP %1).").arg(result.error.httpStatus));
+        else
+            m_ui->apiKeyNote->setText(tr("Unreachable: %1").arg(result.error.toUserText()));
+    });
 }
 
 void SettingsDialog::accept()

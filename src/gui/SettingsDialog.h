@@ -2,8 +2,10 @@
 
 #include <QDialog>
 
+#include <functional>
 #include <memory>
 
+class CreditsQuery;
 class Settings;
 
 namespace Ui {
@@ -17,7 +19,12 @@ class SettingsDialog final : public QDialog
     Q_OBJECT
 
 public:
-    SettingsDialog(Settings* settings, const QByteArray& apiKey, QWidget* parent = nullptr);
+    /// Asks the credits endpoint whether a key works.
+    using KeyTester = std::function<CreditsQuery*(const QByteArray& key)>;
+
+    /// `keyNote` says where the key is kept (the keychain, or memory only when no keychain runs).
+    SettingsDialog(Settings* settings, const QByteArray& apiKey, const QString& keyNote, KeyTester tester,
+                   QWidget* parent = nullptr);
     ~SettingsDialog() override;
 
     QByteArray apiKey() const;
@@ -26,7 +33,9 @@ public:
 
 private:
     void updateEnabled();
+    void testKey();
 
     std::unique_ptr<Ui::SettingsDialog> m_ui;
     Settings* m_settings;
+    KeyTester m_tester;
 };
