@@ -17,9 +17,13 @@ QString KeyStore::unavailableMessage()
               "SEGMIND_API_KEY in the environment works too.");
 }
 
+// Jobs have no parent: libsecret calls back into a job even after its owner is gone, so a job must outlive
+// whoever started it. It deletes itself when finished; the connection's context drops the callback when the
+// KeyStore went first.
+
 void KeyStore::load()
 {
-    auto* job = new QKeychain::ReadPasswordJob(Service, this);
+    auto* job = new QKeychain::ReadPasswordJob(Service);
     job->setKey(Entry);
     job->setInsecureFallback(false);
     connect(job, &QKeychain::Job::finished, this, [this, job] {
@@ -37,11 +41,11 @@ void KeyStore::save(const QByteArray& key)
 {
     QKeychain::Job* job = nullptr;
     if (key.isEmpty()) {
-        auto* remove = new QKeychain::DeletePasswordJob(Service, this);
+        auto* remove = new QKeychain::DeletePasswordJob(Service);
         remove->setKey(Entry);
         job = remove;
     } else {
-        auto* write = new QKeychain::WritePasswordJob(Service, this);
+        auto* write = new QKeychain::WritePasswordJob(Service);
         write->setKey(Entry);
         write->setTextData(QString::fromUtf8(key));
         job = write;

@@ -8,6 +8,7 @@
 #include "Studio.h"
 #include "TestAudio.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QDialog>
@@ -52,6 +53,7 @@ private slots:
     void takesFromTheCommandLineAppear();
     void theFormIsRememberedAcrossRestarts();
     void authenticationErrorOpensSettingsAtTheKey();
+    void testKeyReportsValidAndInvalid();
 
 private:
     void open(Settings::ProviderChoice provider);
@@ -356,6 +358,38 @@ void TestMainWindow::authenticationErrorOpensSettingsAtTheKey()
     });
     QTest::mouseClick(jobRow()->findChild<QPushButton*>(u"actionButton"_s), Qt::LeftButton);
     QCOMPARE(focusedName, u"apiKeyEdit"_s);
+}
+
+void TestMainWindow::testKeyReportsValidAndInvalid()
+{
+    open(Settings::ProviderChoice::CustomEndpoint);
+    m_server->enqueue(ScriptedResponse::json(200, R"({"credits": 12.5, "free-credits": 0})"));
+    m_server->enqueue(ScriptedResponse::json(401, R"({"error":"Invalid API key"})"));
+    QStringList answers;
+    QTimer::singleShot(100, this, [this, &answers] {
+        auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        auto* key = dialog->findChild<QLineEdit*>(u"apiKeyEdit"_s);
+        auto* test = dialog->findChild<QPushButton*>(u"testKeyButton"_s);
+        auto* note = dialog->findChild<QLabel*>(u"apiKeyNote"_s);
+        key->setText(u"sg-good"_s);
+        test->click();
+        QTRY_VERIFY(note->text().startsWith(u"Valid"_s));
+        answers << note->text();
+        key->setText(u"sg-bad"_s);
+        test->click();
+        QTRY_VERIFY(note->text().startsWith(u"Invalid"_s));
+        answers << note->text();
+        dialog->reject();
+    });
+    m_window->findChild<QAction*>(u"settingsAction"_s)->trigger();
+    QCOMPARE(answers.size(), 2);
+    QVERIFY(answers.at(0).contains(u"12.50"_s));
+    QVERIFY(answers.at(1).contains(u"401"_s));
+    const auto requests = m_server->requests();
+    QCOMPARE(requests.at(requests.size() - 2).header("x-api-key"), QByteArray("sg-good"));
+    QCOMPARE(requests.constLast().header("x-api-key"), QByteArray("sg-bad"));
 }
 
 QTEST_MAIN(TestMainWindow)
