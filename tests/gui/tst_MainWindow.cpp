@@ -270,7 +270,7 @@ void TestMainWindow::retryAfterANetworkError()
 
 void TestMainWindow::parallelTakesHaveDistinctSeeds()
 {
-    m_server->setFallback(ScriptedResponse::audio(TestAudio::sineWav(1.0)));
+    m_server->setFallback(ScriptedResponse::audio(TestAudio::sineWav(1.0)).withHeader("x-remaining-credits", "4.963"));
     open(Settings::ProviderChoice::CustomEndpoint);
     typePrompt(u"four at once"_s, 1);
     find<QSpinBox>("takesSpin")->setValue(4);
@@ -282,6 +282,7 @@ void TestMainWindow::parallelTakesHaveDistinctSeeds()
     QCOMPARE(seeds.size(), 4);
     QVERIFY(seeds.contains(42)); // the form's seed is the first take's
     QTRY_VERIFY(find<QLabel>("spendStatus")->text().contains(u"$0.148"_s));
+    QTRY_COMPARE(find<QLabel>("creditsStatus")->text(), u"Credits: 4.96"_s);
 }
 
 void TestMainWindow::historySearchFilters()
