@@ -75,6 +75,14 @@ public:
     void start() override
     {
         m_clock.start();
+        if (m_config.apiKey.isEmpty()) {
+            // Nothing is sent without a key: the answer would only be a 401.
+            GenerationError error;
+            error.kind = ErrorKind::Authentication;
+            error.detail = QCoreApplication::translate("Segmind", "no API key is set");
+            QTimer::singleShot(0, this, [this, error] { finish(error); });
+            return;
+        }
         m_deadline.start(m_config.totalTimeoutMs);
         // Queued so that callers connect and see every signal, and `finished` never comes from start().
         QTimer::singleShot(0, this, [this] { sendAttempt(); });

@@ -59,6 +59,7 @@ private slots:
     void cancelStopsAtOnce();
     void theKeyNeverAppearsInMessages();
     void creditsQuery();
+    void withoutAKeyNothingIsSent();
 
 private:
     Run run(const GenerationRequest& request = {u"lo-fi music with a soothing melody"_s, 10, 42}, int waitMs = 15000);
@@ -461,6 +462,19 @@ void TestSegmindProvider::creditsQuery()
     const auto refused = badSpy.constFirst().constFirst().value<CreditsResult>();
     QVERIFY(!refused.credits.has_value());
     QCOMPARE(refused.error.kind, ErrorKind::Authentication);
+}
+
+void TestSegmindProvider::withoutAKeyNothingIsSent()
+{
+    m_config.apiKey.clear();
+    m_server->setFallback(ScriptedResponse::audio(TestAudio::sineWav(1.0)));
+    const Run outcome = run();
+    QCOMPARE(outcome.result.error.kind, ErrorKind::Authentication);
+    QCOMPARE(outcome.result.error.httpStatus, 0);
+    QVERIFY(outcome.result.error.toUserText().contains(u"no API key"_s));
+    QCOMPARE(outcome.result.attempts, 0);
+    QTest::qWait(100);
+    QCOMPARE(m_server->requestCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestSegmindProvider)
