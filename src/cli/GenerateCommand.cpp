@@ -146,14 +146,6 @@ QJsonObject describe(const GenerationResult& result, const QString& path, qint64
     return object;
 }
 
-/// Somewhere the take survives when the requested path cannot be written: it has been paid for.
-QString rescuePath(const GenerationResult& result)
-{
-    const QString folder = AppPaths::dataDir() + u"/rescued"_s;
-    QDir().mkpath(folder);
-    return folder + u'/' + ClipFile::defaultFileName(result.request, result.audioInfo.format);
-}
-
 } // namespace
 
 int runGenerate(const QStringList& arguments)
@@ -228,10 +220,12 @@ int runGenerate(const QStringList& arguments)
                          if (!ClipFile::write(result.audio, path, &writeError)) {
                              QString keptAt = takeId.isEmpty() ? QString() : tr("in the library as %1").arg(takeId);
                              if (keptAt.isEmpty()) {
-                                 const QString rescue = rescuePath(result);
                                  QString ignored;
-                                 if (ClipFile::write(result.audio, rescue, &ignored))
-                                     keptAt = tr("at %1").arg(rescue);
+                                 const QString rescued = ClipFile::rescue(result.request, result.audio,
+                                                                          result.audioInfo.format, AppPaths::dataDir(),
+                                                                          &ignored);
+                                 if (!rescued.isEmpty())
+                                     keptAt = tr("at %1").arg(rescued);
                              }
                              printError(keptAt.isEmpty() ? writeError : tr("%1; the take is kept %2").arg(writeError, keptAt));
                              exitCode = ExitCouldNotSave;

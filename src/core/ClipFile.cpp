@@ -4,6 +4,7 @@
 #include "FileNames.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QSaveFile>
 
 namespace ClipFile {
@@ -32,6 +33,15 @@ bool write(const QByteArray& audio, const QString& path, QString* error)
         return false;
     }
     return true;
+}
+
+QString rescue(const GenerationRequest& request, const QByteArray& audio, AudioFormat format, const QString& dataDir,
+               QString* error)
+{
+    const QString folder = dataDir + QStringLiteral("/rescued");
+    QDir().mkpath(folder);
+    const QString path = folder + u'/' + defaultFileName(request, format);
+    return write(audio, path, error) ? path : QString();
 }
 
 QString defaultFileName(const GenerationRequest& request, AudioFormat format)

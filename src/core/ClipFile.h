@@ -14,6 +14,11 @@ namespace ClipFile {
 /// why. An unknown extension is an error.
 bool write(const QByteArray& audio, const QString& path, QString* error);
 
+/// Keeps a paid take whose proper place could not be written: `<dataDir>/rescued/<default name>`. Returns
+/// the path written, or an empty string with `error` set.
+QString rescue(const GenerationRequest& request, const QByteArray& audio, AudioFormat format, const QString& dataDir,
+               QString* error);
+
 /// "<prompt-slug>_<seed>.<ext>" for a take of `request` in `format`.
 QString defaultFileName(const GenerationRequest& request, AudioFormat format);
 

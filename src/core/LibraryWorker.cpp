@@ -54,11 +54,10 @@ void LibraryWorker::add(const GenerationResult& result, const QString& parentId)
         if (m_library && m_library->isOpen() && m_library->add(result, parentId, &error))
             return;
         // The take has been paid for: keep its audio even when the library cannot take it.
-        const QString folder = (m_library ? m_library->rootDir() : QDir::tempPath()) + u"/rescued"_s;
-        QDir().mkpath(folder);
-        const QString path = folder + u'/' + ClipFile::defaultFileName(result.request, result.audioInfo.format);
         QString rescueError;
-        if (ClipFile::write(result.audio, path, &rescueError))
+        const QString path = ClipFile::rescue(result.request, result.audio, result.audioInfo.format,
+                                              m_library ? m_library->rootDir() : QDir::tempPath(), &rescueError);
+        if (!path.isEmpty())
             emit failed(tr("The take could not be added to the history (%1); its audio is kept at %2.").arg(error, path));
         else
             emit failed(tr("The take could not be kept: %1; %2").arg(error, rescueError));
