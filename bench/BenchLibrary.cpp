@@ -6,9 +6,9 @@
 //
 //   bench-library [--takes N] [--root DIR]     (DIR is kept and reused when it already holds N takes)
 
-#include "HistoryModel.h"
-#include "Library.h"
-#include "TakeSidecar.h"
+#include "library/HistoryModel.h"
+#include "library/Library.h"
+#include "library/TakeSidecar.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -4,16 +4,16 @@
 //     player and have their waveforms computed (target 16 ms, one frame at 60 Hz).
 // Prints figures and ratios; never fails on time. Sound goes to a private PulseAudio null sink when
 // pulseaudio is installed (as in the end-to-end test), so no sound card is needed.
-#include "GenerationService.h"
-#include "HistoryModel.h"
-#include "MainWindow.h"
-#include "MediaPlayerBackend.h"
-#include "Player.h"
 #include "ScriptedHttpServer.h"
-#include "Settings.h"
-#include "Studio.h"
+#include "generation/GenerationService.h"
+#include "gui/MainWindow.h"
+#include "gui/Studio.h"
+#include "library/HistoryModel.h"
+#include "platform/Settings.h"
+#include "playback/MediaPlayerBackend.h"
+#include "playback/Player.h"
 
-#include <SketchEngine.h>
+#include "engine/SketchEngine.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -61,9 +61,9 @@ std::unique_ptr<QProcess> startSoundServer(const QString& runtime)
     qputenv("PULSE_RUNTIME_PATH", (runtime + u"/pulse"_s).toUtf8());
     qputenv("PULSE_SERVER", (u"unix:"_s + runtime + u"/pulse/native"_s).toUtf8());
     auto pulse = std::make_unique<QProcess>();
-    pulse->start(u"pulseaudio"_s, {u"--daemonize=no"_s, u"-n"_s, u"--exit-idle-time=-1"_s, u"--use-pid-file=no"_s,
-                                   u"--load=module-null-sink sink_name=null"_s,
-                                   u"--load=module-native-protocol-unix"_s});
+    pulse->start(u"pulseaudio"_s,
+                 {u"--daemonize=no"_s, u"-n"_s, u"--exit-idle-time=-1"_s, u"--use-pid-file=no"_s,
+                  u"--load=module-null-sink sink_name=null"_s, u"--load=module-native-protocol-unix"_s});
     waitFor([&] { return QFile::exists(runtime + u"/pulse/native"_s); }, 10000);
     return pulse;
 }
@@ -115,11 +115,11 @@ int main(int argc, char* argv[])
         waitFor([&] { return studio.player().state() != PlayerBackend::State::Playing; }, 5000);
         lastByteAt = -1;
         qint64 playingAt = -1;
-        const auto connection = QObject::connect(&studio.player(), &Player::stateChanged, &app,
-                                                 [&](PlayerBackend::State state) {
-                                                     if (state == PlayerBackend::State::Playing && playingAt < 0)
-                                                         playingAt = clock.elapsed();
-                                                 });
+        const auto connection =
+            QObject::connect(&studio.player(), &Player::stateChanged, &app, [&](PlayerBackend::State state) {
+                if (state == PlayerBackend::State::Playing && playingAt < 0)
+                    playingAt = clock.elapsed();
+            });
         takes->setValue(1);
         generate->click();
         if (!waitFor([&] { return playingAt >= 0 && lastByteAt >= 0; }, 30000)) {
@@ -157,10 +157,11 @@ int main(int argc, char* argv[])
     const double latency = median(latencies);
     std::printf("studio window, 10 s takes over loopback HTTP (%s)\n",
                 pulse ? "PulseAudio null sink" : "no sound server: playback may not start");
-    std::printf("  last byte -> PlayingState: median %.1f ms over %lld takes (min %.1f, max %.1f)  target 50 ms  ratio %.2f\n",
-                latency, qlonglong(latencies.size()),
-                latencies.isEmpty() ? 0.0 : *std::min_element(latencies.begin(), latencies.end()),
-                latencies.isEmpty() ? 0.0 : *std::max_element(latencies.begin(), latencies.end()), latency / 50.0);
+    std::printf(
+        "  last byte -> PlayingState: median %.1f ms over %lld takes (min %.1f, max %.1f)  target 50 ms  ratio %.2f\n",
+        latency, qlonglong(latencies.size()),
+        latencies.isEmpty() ? 0.0 : *std::min_element(latencies.begin(), latencies.end()),
+        latencies.isEmpty() ? 0.0 : *std::max_element(latencies.begin(), latencies.end()), latency / 50.0);
     std::printf("  UI event loop while 4 takes download, store and draw: longest stall %lld ms, p99 %.1f ms  "
                 "target 16 ms  ratio %.2f%s\n",
                 qlonglong(longestStall), gaps.isEmpty() ? 0.0 : gaps.at(qsizetype(gaps.size() * 0.99)),

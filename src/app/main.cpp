@@ -1,5 +1,5 @@
-#include "MainWindow.h"
-#include "Studio.h"
+#include "gui/MainWindow.h"
+#include "gui/Studio.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,7 +1,7 @@
-#include "CliSupport.h"
+#include "cli/CliSupport.h"
 
-#include "KeyStore.h"
-#include "SegmindApi.h"
+#include "net/SegmindApi.h"
+#include "platform/KeyStore.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "GenerationResult.h"
+#include "model/GenerationResult.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

@@ -1,9 +1,9 @@
-#include "Commands.h"
+#include "cli/Commands.h"
 
-#include "CliSupport.h"
-#include "ExitCode.h"
-#include "NetworkGateway.h"
-#include "SegmindProvider.h"
+#include "cli/CliSupport.h"
+#include "cli/ExitCode.h"
+#include "net/NetworkGateway.h"
+#include "net/SegmindProvider.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

@@ -1,16 +1,17 @@
 #pragma once
 
-#include "GenerationResult.h"
+#include "model/GenerationResult.h"
 
 /// musicgen-cli's exit codes: a public contract that scripts depend on (README, "Exit codes").
-enum ExitCode : int {
+enum ExitCode : int
+{
     ExitOk = 0,
-    ExitCouldNotSave = 1,     ///< the take arrived but could not be written where asked; it is kept elsewhere
-    ExitInvalidInput = 2,     ///< nothing was sent
-    ExitAuthentication = 3,   ///< HTTP 401/403, or no key
+    ExitCouldNotSave = 1,   ///< the take arrived but could not be written where asked; it is kept elsewhere
+    ExitInvalidInput = 2,   ///< nothing was sent
+    ExitAuthentication = 3, ///< HTTP 401/403, or no key
     ExitInsufficientCredits = 4,
-    ExitRateLimited = 5,      ///< still rate-limited after the retries
-    ExitServerOrNetwork = 6,  ///< server, network or bad-audio error
+    ExitRateLimited = 5,     ///< still rate-limited after the retries
+    ExitServerOrNetwork = 6, ///< server, network or bad-audio error
     ExitTimeout = 7,
     ExitInterrupted = 130,
 };

@@ -1,15 +1,15 @@
-#include "Commands.h"
+#include "cli/Commands.h"
 
-#include "AppPaths.h"
-#include "ClipFile.h"
-#include "CliSupport.h"
-#include "ExitCode.h"
-#include "GenerationService.h"
-#include "InterruptWatcher.h"
-#include "Library.h"
-#include "NetworkGateway.h"
-#include "OfflineProvider.h"
-#include "SegmindProvider.h"
+#include "cli/CliSupport.h"
+#include "cli/ExitCode.h"
+#include "cli/InterruptWatcher.h"
+#include "generation/GenerationService.h"
+#include "generation/OfflineProvider.h"
+#include "library/ClipFile.h"
+#include "library/Library.h"
+#include "net/NetworkGateway.h"
+#include "net/SegmindProvider.h"
+#include "platform/AppPaths.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -59,9 +59,8 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
                                       u"name"_s);
     const QCommandLineOption timeout(u"timeout"_s, tr("Give up after this many seconds in all (default 300)."),
                                      u"seconds"_s);
-    const QCommandLineOption idleTimeout(u"idle-timeout"_s,
-                                         tr("Give up when no data moves for this many seconds (default 60)."),
-                                         u"seconds"_s);
+    const QCommandLineOption idleTimeout(
+        u"idle-timeout"_s, tr("Give up when no data moves for this many seconds (default 60)."), u"seconds"_s);
     const QCommandLineOption retries(u"retries"_s,
                                      tr("Retries after the first attempt for rate limits, server errors and "
                                         "connection failures (default 2)."),
@@ -194,49 +193,47 @@ int runGenerate(const QStringList& arguments)
     QElapsedTimer clock;
     clock.start();
     int exitCode = ExitOk;
-    QObject::connect(&service, &GenerationService::jobFinished, &service,
-                     [&](quint64, const GenerationResult& result) {
-                         if (!result.ok()) {
-                             if (result.error.kind == ErrorKind::Cancelled)
-                                 printNotice(tr("interrupted: the request was cancelled and nothing was written"));
-                             else
-                                 printError(result.error.toUserText());
-                             exitCode = exitCodeFor(result.error.kind);
-                             QCoreApplication::exit(exitCode);
-                             return;
-                         }
-                         QString takeId;
-                         if (library) {
-                             QString libraryError;
-                             if (const auto take = library->add(result, {}, &libraryError))
-                                 takeId = take->id;
-                             else
-                                 printNotice(tr("warning: the take was not kept in the library: %1").arg(libraryError));
-                         }
-                         QString path = options->outputPath;
-                         if (path.isEmpty())
-                             path = ClipFile::defaultFileName(result.request, result.audioInfo.format);
-                         QString writeError;
-                         if (!ClipFile::write(result.audio, path, &writeError)) {
-                             QString keptAt = takeId.isEmpty() ? QString() : tr("in the library as %1").arg(takeId);
-                             if (keptAt.isEmpty()) {
-                                 QString ignored;
-                                 const QString rescued = ClipFile::rescue(result.request, result.audio,
-                                                                          result.audioInfo.format, AppPaths::dataDir(),
-                                                                          &ignored);
-                                 if (!rescued.isEmpty())
-                                     keptAt = tr("at %1").arg(rescued);
-                             }
-                             printError(keptAt.isEmpty() ? writeError : tr("%1; the take is kept %2").arg(writeError, keptAt));
-                             exitCode = ExitCouldNotSave;
-                         } else if (options->json) {
-                             const QJsonObject object = describe(result, path, clock.elapsed(), takeId);
-                             printLine(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
-                         } else {
-                             printLine(path);
-                         }
-                         QCoreApplication::exit(exitCode);
-                     });
+    QObject::connect(&service, &GenerationService::jobFinished, &service, [&](quint64, const GenerationResult& result) {
+        if (!result.ok()) {
+            if (result.error.kind == ErrorKind::Cancelled)
+                printNotice(tr("interrupted: the request was cancelled and nothing was written"));
+            else
+                printError(result.error.toUserText());
+            exitCode = exitCodeFor(result.error.kind);
+            QCoreApplication::exit(exitCode);
+            return;
+        }
+        QString takeId;
+        if (library) {
+            QString libraryError;
+            if (const auto take = library->add(result, {}, &libraryError))
+                takeId = take->id;
+            else
+                printNotice(tr("warning: the take was not kept in the library: %1").arg(libraryError));
+        }
+        QString path = options->outputPath;
+        if (path.isEmpty())
+            path = ClipFile::defaultFileName(result.request, result.audioInfo.format);
+        QString writeError;
+        if (!ClipFile::write(result.audio, path, &writeError)) {
+            QString keptAt = takeId.isEmpty() ? QString() : tr("in the library as %1").arg(takeId);
+            if (keptAt.isEmpty()) {
+                QString ignored;
+                const QString rescued = ClipFile::rescue(result.request, result.audio, result.audioInfo.format,
+                                                         AppPaths::dataDir(), &ignored);
+                if (!rescued.isEmpty())
+                    keptAt = tr("at %1").arg(rescued);
+            }
+            printError(keptAt.isEmpty() ? writeError : tr("%1; the take is kept %2").arg(writeError, keptAt));
+            exitCode = ExitCouldNotSave;
+        } else if (options->json) {
+            const QJsonObject object = describe(result, path, clock.elapsed(), takeId);
+            printLine(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+        } else {
+            printLine(path);
+        }
+        QCoreApplication::exit(exitCode);
+    });
 
     const auto submission = service.submit(options->request);
     if (!submission.accepted()) {

@@ -1,4 +1,4 @@
-#include "InterruptWatcher.h"
+#include "cli/InterruptWatcher.h"
 
 #include <QSocketNotifier>
 
@@ -19,8 +19,7 @@ void onSignal(int)
 
 } // namespace
 
-InterruptWatcher::InterruptWatcher(QObject* parent)
-    : QObject(parent)
+InterruptWatcher::InterruptWatcher(QObject* parent) : QObject(parent)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalSockets) != 0)
         return;

@@ -1,12 +1,12 @@
-#include "Commands.h"
+#include "cli/Commands.h"
 
-#include "AppPaths.h"
-#include "CliSupport.h"
-#include "ExitCode.h"
-#include "InterruptWatcher.h"
-#include "Library.h"
-#include "MediaPlayerBackend.h"
-#include "Player.h"
+#include "cli/CliSupport.h"
+#include "cli/ExitCode.h"
+#include "cli/InterruptWatcher.h"
+#include "library/Library.h"
+#include "platform/AppPaths.h"
+#include "playback/MediaPlayerBackend.h"
+#include "playback/Player.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -152,8 +152,8 @@ int runHistory(const QStringList& arguments)
     }
     for (const Take& take : takes) {
         const QString flags = QString(take.favourite ? u'★' : u' ') + (take.audioMissing ? u'!' : u' ');
-        printLine(u"%1 %2 %3 %4s seed %5 %6  %7"_s.arg(take.id, flags,
-                                                       take.created.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s))
+        printLine(u"%1 %2 %3 %4s seed %5 %6  %7"_s
+                      .arg(take.id, flags, take.created.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s))
                       .arg(take.requestedDuration, 2)
                       .arg(take.seed, 4)
                       .arg(take.provider, -8)
@@ -253,8 +253,7 @@ int runRestore(const QStringList& arguments)
 int runPlay(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    describe(parser, u"play"_s, tr("Play a take through the default audio output and exit at its end."),
-             u"play ID"_s);
+    describe(parser, u"play"_s, tr("Play a take through the default audio output and exit at its end."), u"play ID"_s);
     const TakeCommand command = openTake(parser, arguments);
     if (!command.take)
         return command.exitCode;

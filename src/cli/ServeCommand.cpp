@@ -1,9 +1,9 @@
-#include "Commands.h"
+#include "cli/Commands.h"
 
-#include "CliSupport.h"
-#include "ExitCode.h"
-#include "InterruptWatcher.h"
-#include "SketchServer.h"
+#include "cli/CliSupport.h"
+#include "cli/ExitCode.h"
+#include "cli/InterruptWatcher.h"
+#include "cli/SketchServer.h"
 
 #include <QCoreApplication>
 #include <QTimer>
@@ -18,13 +18,14 @@ int runServe(const QStringList& arguments)
         "serve", "Serve the offline sketch engine with Segmind's v1 HTTP contract, so the app, curl or Segmind's "
                  "own examples can use it by pointing their API base at http://HOST:PORT/v1."));
     parser.addPositionalArgument(u"serve"_s, QCoreApplication::translate("serve", "Start the server."), u"serve"_s);
-    const QCommandLineOption port(u"port"_s, QCoreApplication::translate("serve", "Port (default 8765; 0 picks a free one)."),
-                                  u"n"_s);
-    const QCommandLineOption bind(u"bind"_s, QCoreApplication::translate("serve", "Address to listen on (default 127.0.0.1)."),
-                                  u"address"_s);
+    const QCommandLineOption port(
+        u"port"_s, QCoreApplication::translate("serve", "Port (default 8765; 0 picks a free one)."), u"n"_s);
+    const QCommandLineOption bind(
+        u"bind"_s, QCoreApplication::translate("serve", "Address to listen on (default 127.0.0.1)."), u"address"_s);
     const QCommandLineOption idleExit(u"idle-exit"_s,
-                                      QCoreApplication::translate("serve", "Stop after this many seconds without a request "
-                                                                           "(default: run until interrupted)."),
+                                      QCoreApplication::translate("serve",
+                                                                  "Stop after this many seconds without a request "
+                                                                  "(default: run until interrupted)."),
                                       u"seconds"_s);
     parser.addOptions({port, bind, idleExit});
     if (!parse(parser, arguments))
@@ -52,8 +53,8 @@ int runServe(const QStringList& arguments)
                        .arg(portNumber));
         return ExitServerOrNetwork;
     }
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
-                                                                              : address.toString();
+    const QString host =
+        address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString();
     printLine(QCoreApplication::translate("serve", "serving the offline sketch engine at http://%1:%2/v1")
                   .arg(host)
                   .arg(listening));

@@ -1,8 +1,8 @@
-#include "SketchServer.h"
+#include "cli/SketchServer.h"
 
-#include "GenerationService.h"
+#include "generation/GenerationService.h"
 
-#include <SketchEngine.h>
+#include "engine/SketchEngine.h"
 
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -81,9 +81,7 @@ QHttpServerResponse credits(const QHttpServerRequest& request)
 
 } // namespace
 
-SketchServer::SketchServer(QObject* parent)
-    : QObject(parent)
-    , m_server(new QHttpServer(this))
+SketchServer::SketchServer(QObject* parent) : QObject(parent), m_server(new QHttpServer(this))
 {
     m_server->route(u"/v1/meta-musicgen-medium"_s, QHttpServerRequest::Method::Post,
                     [this](const QHttpServerRequest& request) {

@@ -1,6 +1,6 @@
-#include "CliSupport.h"
-#include "Commands.h"
-#include "ExitCode.h"
+#include "cli/CliSupport.h"
+#include "cli/Commands.h"
+#include "cli/ExitCode.h"
 
 #include <QCoreApplication>
 
@@ -17,7 +17,7 @@ int main(int argc, char* argv[])
     const QString command = arguments.value(1);
     using Command = int (*)(const QStringList&);
     const std::pair<QLatin1StringView, Command> commands[] = {
-        {"generate"_L1, runGenerate}, {"credits"_L1, runCredits}, {"serve"_L1, runServe},
+        {"generate"_L1, runGenerate}, {"credits"_L1, runCredits},     {"serve"_L1, runServe},
         {"history"_L1, runHistory},   {"favourite"_L1, runFavourite}, {"export"_L1, runExport},
         {"delete"_L1, runDelete},     {"restore"_L1, runRestore},     {"play"_L1, runPlay},
         {"library"_L1, runLibrary},
@@ -28,18 +28,18 @@ int main(int argc, char* argv[])
     }
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QCoreApplication::translate("cli", "Make music clips from text prompts with MusicGen or the offline sketch "
-                                           "engine.\n\nCommands:\n"
-                                           "  generate   make one clip and keep it in the library (musicgen-cli generate --help)\n"
-                                           "  history    list the takes in the library\n"
-                                           "  favourite  mark a take as a favourite and save a copy to the favourites folder\n"
-                                           "  export     write a take as WAV, FLAC, Ogg or MP3\n"
-                                           "  delete     move a take to the trash;  restore: bring it back\n"
-                                           "  play       play a take and exit at its end\n"
-                                           "  library    library rebuild: index every take again from its recipe\n"
-                                           "  credits    show the Segmind account's balance\n"
-                                           "  serve      serve the offline engine over HTTP, like Segmind's API"));
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "cli", "Make music clips from text prompts with MusicGen or the offline sketch "
+               "engine.\n\nCommands:\n"
+               "  generate   make one clip and keep it in the library (musicgen-cli generate --help)\n"
+               "  history    list the takes in the library\n"
+               "  favourite  mark a take as a favourite and save a copy to the favourites folder\n"
+               "  export     write a take as WAV, FLAC, Ogg or MP3\n"
+               "  delete     move a take to the trash;  restore: bring it back\n"
+               "  play       play a take and exit at its end\n"
+               "  library    library rebuild: index every take again from its recipe\n"
+               "  credits    show the Segmind account's balance\n"
+               "  serve      serve the offline engine over HTTP, like Segmind's API"));
     parser.addPositionalArgument(u"command"_s, QCoreApplication::translate("cli", "the command to run"));
     const QCommandLineOption version = parser.addVersionOption();
     parser.addHelpOption();

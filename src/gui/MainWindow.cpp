@@ -1,16 +1,16 @@
-#include "MainWindow.h"
+#include "gui/MainWindow.h"
 
-#include "FavouriteExporter.h"
-#include "GenerationService.h"
-#include "HistoryModel.h"
-#include "Library.h"
-#include "LibraryWorker.h"
-#include "Player.h"
-#include "Providers.h"
-#include "SegmindProvider.h"
-#include "Settings.h"
-#include "SettingsDialog.h"
-#include "Studio.h"
+#include "generation/GenerationService.h"
+#include "generation/Providers.h"
+#include "gui/Studio.h"
+#include "gui/settings/SettingsDialog.h"
+#include "library/FavouriteExporter.h"
+#include "library/HistoryModel.h"
+#include "library/Library.h"
+#include "library/LibraryWorker.h"
+#include "net/SegmindProvider.h"
+#include "platform/Settings.h"
+#include "playback/Player.h"
 #include "ui_MainWindow.h"
 
 #include <QCloseEvent>
@@ -42,14 +42,9 @@ QString formatDollars(double dollars)
 } // namespace
 
 MainWindow::MainWindow(Studio* studio, QWidget* parent)
-    : QMainWindow(parent)
-    , m_ui(std::make_unique<Ui::MainWindow>())
-    , m_studio(studio)
-    , m_history(new HistoryModel(&studio->library(), this))
-    , m_providerStatus(new QLabel(this))
-    , m_creditsStatus(new QLabel(this))
-    , m_spendStatus(new QLabel(this))
-    , m_undoButton(new QToolButton(this))
+    : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>()), m_studio(studio),
+      m_history(new HistoryModel(&studio->library(), this)), m_providerStatus(new QLabel(this)),
+      m_creditsStatus(new QLabel(this)), m_spendStatus(new QLabel(this)), m_undoButton(new QToolButton(this))
 {
     m_ui->setupUi(this);
     m_ui->historyView->setModel(m_history);
@@ -283,11 +278,13 @@ void MainWindow::play(const Take& take, bool start)
     const QString path = m_studio->library().audioPath(take);
     if (take.audioMissing || !QFileInfo::exists(path)) {
         showNotice(tr("The audio of this take is missing (%1). Its recipe is kept: use “Same settings again” "
-                      "to make it anew.").arg(QDir::toNativeSeparators(path)));
+                      "to make it anew.")
+                       .arg(QDir::toNativeSeparators(path)));
         return;
     }
     m_studio->player().load(take.id, path, start);
-    m_ui->playerBar->setNowPlaying(tr("“%1” · %2 s · seed %3").arg(take.prompt.simplified()).arg(take.requestedDuration).arg(take.seed));
+    m_ui->playerBar->setNowPlaying(
+        tr("“%1” · %2 s · seed %3").arg(take.prompt.simplified()).arg(take.requestedDuration).arg(take.seed));
     loadPeaks(take);
 }
 
@@ -326,8 +323,9 @@ void MainWindow::openSettings(bool focusKey)
                                 ? tr("Stored in the system keychain, never in a file. SEGMIND_API_KEY in the "
                                      "environment takes precedence.")
                                 : m_studio->keychainMessage();
-    SettingsDialog dialog(&m_studio->settings(), m_studio->apiKey(), keyNote,
-                          [this](const QByteArray& key) { return m_studio->testKey(key); }, this);
+    SettingsDialog dialog(
+        &m_studio->settings(), m_studio->apiKey(), keyNote,
+        [this](const QByteArray& key) { return m_studio->testKey(key); }, this);
     if (focusKey)
         dialog.focusApiKey();
     if (dialog.exec() != QDialog::Accepted)
@@ -363,11 +361,11 @@ void MainWindow::exportTake(const Take& take)
 {
     const AudioFormat format = m_studio->settings().exportFormat();
     const QString extension = audioFormatExtension(format);
-    const QString suggested = QDir(m_studio->settings().favouritesDir())
-                                  .filePath(FavouriteExporter::baseName(m_studio->settings().fileNameTemplate(), take) +
-                                            u'.' + extension);
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export take"), suggested,
-                                                      tr("Audio (*.wav *.flac *.ogg *.mp3)"));
+    const QString suggested =
+        QDir(m_studio->settings().favouritesDir())
+            .filePath(FavouriteExporter::baseName(m_studio->settings().fileNameTemplate(), take) + u'.' + extension);
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export take"), suggested, tr("Audio (*.wav *.flac *.ogg *.mp3)"));
     if (path.isEmpty())
         return;
     const AudioFormat chosen = audioFormatFromName(path);

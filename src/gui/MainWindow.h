@@ -1,8 +1,8 @@
 #pragma once
 
-#include "AudioCodec.h"
-#include "GenerationResult.h"
-#include "Take.h"
+#include "audio/AudioCodec.h"
+#include "model/GenerationResult.h"
+#include "model/Take.h"
 
 #include <QHash>
 #include <QMainWindow>

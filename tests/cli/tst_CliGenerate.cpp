@@ -1,6 +1,6 @@
-#include "AudioCodec.h"
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
+#include "audio/AudioCodec.h"
 
 #include <QDir>
 #include <QFile>
@@ -139,8 +139,8 @@ void TestCliGenerate::outputExtensionChoosesTheFormat()
     QFETCH(QString, name);
     QFETCH(AudioFormat, format);
     m_server->enqueue(ScriptedResponse::audio(TestAudio::sineWav(2.0)));
-    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--duration"_s, u"2"_s, u"--output"_s,
-                               m_work.filePath(name)});
+    const CliRun run =
+        runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--duration"_s, u"2"_s, u"--output"_s, m_work.filePath(name)});
     QCOMPARE(run.exitCode, 0);
     QFile file(m_work.filePath(name));
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -154,8 +154,8 @@ void TestCliGenerate::jsonDescribesTheTake()
 {
     m_server->enqueue(ScriptedResponse::json(503, R"({"error":"busy"})").withHeader("Retry-After", "0"));
     m_server->enqueue(ScriptedResponse::audio(TestAudio::sineWav(3.0)).withHeader("x-remaining-credits", "7.5"));
-    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"jazz"_s, u"--duration"_s, u"3"_s, u"--seed"_s,
-                               u"-1"_s, u"--output"_s, u"take.wav"_s, u"--json"_s});
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"jazz"_s, u"--duration"_s, u"3"_s, u"--seed"_s, u"-1"_s,
+                               u"--output"_s, u"take.wav"_s, u"--json"_s});
     QCOMPARE(run.exitCode, 0);
     const QJsonObject object = QJsonDocument::fromJson(run.out.toUtf8()).object();
     QCOMPARE(object.value("path"_L1).toString(), u"take.wav"_s);
@@ -189,8 +189,7 @@ void TestCliGenerate::invalidInputSendsNothing_data()
     QTest::newRow("unknown format") << QStringList{g, u"--prompt"_s, u"x"_s, u"--output"_s, u"a.aiff"_s} << u".wav"_s;
     QTest::newRow("missing folder") << QStringList{g, u"--prompt"_s, u"x"_s, u"--output"_s, u"no/such/a.wav"_s}
                                     << u"does not exist"_s;
-    QTest::newRow("bad api base") << QStringList{g, u"--prompt"_s, u"x"_s, u"--api-base"_s, u"ftp://x"_s}
-                                  << u"http"_s;
+    QTest::newRow("bad api base") << QStringList{g, u"--prompt"_s, u"x"_s, u"--api-base"_s, u"ftp://x"_s} << u"http"_s;
     QTest::newRow("bad provider") << QStringList{g, u"--prompt"_s, u"x"_s, u"--provider"_s, u"suno"_s}
                                   << u"--provider"_s;
     QTest::newRow("unknown option") << QStringList{g, u"--prompt"_s, u"x"_s, u"--colour"_s} << u"colour"_s;
@@ -220,15 +219,18 @@ void TestCliGenerate::exitCodesFollowTheContract_data()
                          << u"error: authentication failed (HTTP 403): Forbidden"_s;
     QTest::newRow("406") << ScriptedResponse::json(406, R"({"error":"Not enough credits"})") << 4
                          << u"error: insufficient credits (HTTP 406): Not enough credits"_s;
-    QTest::newRow("429") << ScriptedResponse::json(429, R"({"error":"Too many requests"})").withHeader("Retry-After", "0")
-                         << 5 << u"error: rate limited (HTTP 429): Too many requests"_s;
-    QTest::newRow("500") << ScriptedResponse::html(500, "<html>oops</html>") << 6 << u"error: server error (HTTP 500)"_s;
+    QTest::newRow("429")
+        << ScriptedResponse::json(429, R"({"error":"Too many requests"})").withHeader("Retry-After", "0") << 5
+        << u"error: rate limited (HTTP 429): Too many requests"_s;
+    QTest::newRow("500") << ScriptedResponse::html(500, "<html>oops</html>") << 6
+                         << u"error: server error (HTTP 500)"_s;
     QTest::newRow("400") << ScriptedResponse::json(400, R"({"error":"bad seed"})") << 6
                          << u"error: the server rejected the request (HTTP 400): bad seed"_s;
     QTest::newRow("html 200") << ScriptedResponse::html(200, "<html>hi</html>") << 6
                               << u"error: the server did not send playable audio (HTTP 200)"_s;
-    QTest::newRow("truncated") << ScriptedResponse::audio(TestAudio::sineWav(1.0)).withBehaviour(Behaviour::TruncateBody)
-                               << 6 << u"error: network error"_s;
+    QTest::newRow("truncated")
+        << ScriptedResponse::audio(TestAudio::sineWav(1.0)).withBehaviour(Behaviour::TruncateBody) << 6
+        << u"error: network error"_s;
 }
 
 void TestCliGenerate::exitCodesFollowTheContract()
@@ -292,8 +294,8 @@ void TestCliGenerate::segmindWithoutAKeyExitsWithThree()
 
 void TestCliGenerate::withoutAKeyTheOfflineEngineAnswers()
 {
-    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"techno at 128 bpm"_s, u"--duration"_s, u"2"_s,
-                               u"--seed"_s, u"3"_s}, false);
+    const CliRun run = runCli(
+        {u"generate"_s, u"--prompt"_s, u"techno at 128 bpm"_s, u"--duration"_s, u"2"_s, u"--seed"_s, u"3"_s}, false);
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.err.contains(u"offline sketch engine (built in, not MusicGen)"_s), qPrintable(run.err));
     QCOMPARE(run.out.trimmed(), u"techno-at-128-bpm_3.wav"_s);

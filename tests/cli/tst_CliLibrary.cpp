@@ -1,5 +1,5 @@
-#include "AudioCodec.h"
-#include "Library.h"
+#include "audio/AudioCodec.h"
+#include "library/Library.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,11 +1,11 @@
-#include "AudioCodec.h"
-#include "HistoryModel.h"
-#include "Library.h"
-#include "MainWindow.h"
-#include "MediaPlayerBackend.h"
-#include "Player.h"
-#include "Settings.h"
-#include "Studio.h"
+#include "audio/AudioCodec.h"
+#include "gui/MainWindow.h"
+#include "gui/Studio.h"
+#include "library/HistoryModel.h"
+#include "library/Library.h"
+#include "platform/Settings.h"
+#include "playback/MediaPlayerBackend.h"
+#include "playback/Player.h"
 
 #include <QApplication>
 #include <QFile>
@@ -42,7 +42,8 @@ void TestAudioPlayback::initTestCase()
 {
     for (const char* tool : {"pulseaudio", "parec"}) {
         if (QStandardPaths::findExecutable(QString::fromLatin1(tool)).isEmpty())
-            QSKIP(qPrintable(u"%1 is not installed (scripts/setup --tests installs it)"_s.arg(QString::fromLatin1(tool))));
+            QSKIP(qPrintable(
+                u"%1 is not installed (scripts/setup --tests installs it)"_s.arg(QString::fromLatin1(tool))));
     }
     // Everything PulseAudio keeps goes into a folder of this test, so it neither sees nor disturbs a desktop's
     // own sound server.
@@ -51,10 +52,10 @@ void TestAudioPlayback::initTestCase()
     qputenv("PULSE_STATE_PATH", m_runtime.filePath(u"state"_s).toUtf8());
     qputenv("PULSE_SERVER", u"unix:%1"_s.arg(m_runtime.filePath(u"pulse/native"_s)).toUtf8());
     m_pulse.setProcessChannelMode(QProcess::MergedChannels);
-    m_pulse.start(u"pulseaudio"_s, {u"--daemonize=no"_s, u"-n"_s, u"--exit-idle-time=-1"_s,
-                                    u"--disallow-exit"_s, u"--use-pid-file=no"_s, u"--system=false"_s,
-                                    u"--load=module-null-sink sink_name=null"_s,
-                                    u"--load=module-native-protocol-unix"_s, u"--load=module-always-sink"_s});
+    m_pulse.start(u"pulseaudio"_s,
+                  {u"--daemonize=no"_s, u"-n"_s, u"--exit-idle-time=-1"_s, u"--disallow-exit"_s, u"--use-pid-file=no"_s,
+                   u"--system=false"_s, u"--load=module-null-sink sink_name=null"_s,
+                   u"--load=module-native-protocol-unix"_s, u"--load=module-always-sink"_s});
     QVERIFY(m_pulse.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_runtime.filePath(u"pulse/native"_s)), 15000);
     QCOMPARE(QProcess::execute(u"pactl"_s, {u"set-default-sink"_s, u"null"_s}), 0);
@@ -83,9 +84,9 @@ void TestAudioPlayback::aTakePlaysThroughTheSoundSystem()
 
     const QString recording = home.filePath(u"recording.wav"_s);
     QProcess recorder;
-    recorder.start(u"parec"_s, {u"-d"_s, u"null.monitor"_s, u"--file-format=wav"_s, u"--rate=32000"_s,
-                               u"--channels=1"_s, u"--format=s16le"_s, u"--latency-msec=20"_s,
-                               u"--process-time-msec=10"_s, recording});
+    recorder.start(u"parec"_s,
+                   {u"-d"_s, u"null.monitor"_s, u"--file-format=wav"_s, u"--rate=32000"_s, u"--channels=1"_s,
+                    u"--format=s16le"_s, u"--latency-msec=20"_s, u"--process-time-msec=10"_s, recording});
     QVERIFY(recorder.waitForStarted());
     // parec can take a second to start capturing; play only once a quarter second of silence is on disk, so
     // the take's first beat is recorded.

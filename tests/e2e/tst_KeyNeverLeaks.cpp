@@ -1,12 +1,12 @@
 #include "FakePlayerBackend.h"
-#include "HistoryModel.h"
-#include "Library.h"
-#include "LibraryWorker.h"
-#include "MainWindow.h"
 #include "ScriptedHttpServer.h"
-#include "Settings.h"
-#include "Studio.h"
 #include "TestAudio.h"
+#include "gui/MainWindow.h"
+#include "gui/Studio.h"
+#include "library/HistoryModel.h"
+#include "library/Library.h"
+#include "library/LibraryWorker.h"
+#include "platform/Settings.h"
 
 #include <QDirIterator>
 #include <QLabel>

@@ -1,6 +1,6 @@
-#include "AudioCodec.h"
-#include "NetworkGateway.h"
-#include "SegmindProvider.h"
+#include "audio/AudioCodec.h"
+#include "net/NetworkGateway.h"
+#include "net/SegmindProvider.h"
 
 #include <QDir>
 #include <QFile>
@@ -128,9 +128,9 @@ void TestServeEndToEnd::theServiceGetsATakeOverHttp()
 
 void TestServeEndToEnd::theCliWritesTheSameBytesTwice()
 {
-    const QStringList arguments{u"generate"_s, u"--provider"_s, u"segmind"_s, u"--prompt"_s,
-                                u"lo-fi hip hop with a soothing piano, 80 bpm"_s, u"--duration"_s, u"5"_s,
-                                u"--seed"_s, u"7"_s, u"--output"_s};
+    const QStringList arguments{
+        u"generate"_s,   u"--provider"_s, u"segmind"_s, u"--prompt"_s, u"lo-fi hip hop with a soothing piano, 80 bpm"_s,
+        u"--duration"_s, u"5"_s,          u"--seed"_s,  u"7"_s,        u"--output"_s};
     QCOMPARE(runCli(arguments + QStringList{u"a.wav"_s}), 0);
     QCOMPARE(runCli(arguments + QStringList{u"b.wav"_s}), 0);
     QFile a(m_work.filePath(u"a.wav"_s)), b(m_work.filePath(u"b.wav"_s));
@@ -149,17 +149,19 @@ void TestServeEndToEnd::theContractMatchesSegmind_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QByteArray>("contentType");
     const QString generate = u"/meta-musicgen-medium"_s;
-    QTest::newRow("documented request") << QByteArray("POST") << generate
-                                        << QByteArray(R"({"prompt":"lo-fi music with a soothing melody","duration":2,"seed":42})")
-                                        << true << 200 << QByteArray("audio/wav");
-    QTest::newRow("defaults for duration and seed") << QByteArray("POST") << generate << QByteArray(R"({"prompt":"jazz"})")
-                                                    << true << 200 << QByteArray("audio/wav");
+    QTest::newRow("documented request")
+        << QByteArray("POST") << generate
+        << QByteArray(R"({"prompt":"lo-fi music with a soothing melody","duration":2,"seed":42})") << true << 200
+        << QByteArray("audio/wav");
+    QTest::newRow("defaults for duration and seed")
+        << QByteArray("POST") << generate << QByteArray(R"({"prompt":"jazz"})") << true << 200
+        << QByteArray("audio/wav");
     QTest::newRow("missing key") << QByteArray("POST") << generate << QByteArray(R"({"prompt":"jazz"})") << false << 401
                                  << QByteArray("application/json");
     QTest::newRow("duration 31") << QByteArray("POST") << generate << QByteArray(R"({"prompt":"x","duration":31})")
                                  << true << 400 << QByteArray("application/json");
-    QTest::newRow("seed 10000") << QByteArray("POST") << generate << QByteArray(R"({"prompt":"x","seed":10000})") << true
-                                << 400 << QByteArray("application/json");
+    QTest::newRow("seed 10000") << QByteArray("POST") << generate << QByteArray(R"({"prompt":"x","seed":10000})")
+                                << true << 400 << QByteArray("application/json");
     QTest::newRow("no prompt") << QByteArray("POST") << generate << QByteArray(R"({"duration":3})") << true << 400
                                << QByteArray("application/json");
     QTest::newRow("not json") << QByteArray("POST") << generate << QByteArray("prompt=x") << true << 400

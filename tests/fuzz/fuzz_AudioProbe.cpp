@@ -1,6 +1,6 @@
 // Any bytes a server sends must be sniffed and probed without a crash, a leak or undefined behaviour, and a
 // "valid" verdict must be self-consistent.
-#include "AudioCodec.h"
+#include "audio/AudioCodec.h"
 
 #include <cstdint>
 #include <cstdlib>

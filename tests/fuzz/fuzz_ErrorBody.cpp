@@ -1,6 +1,6 @@
 // Error bodies come from the network: whatever they hold, the message shown to a musician must stay short
 // and free of control characters.
-#include "SegmindApi.h"
+#include "net/SegmindApi.h"
 
 #include <cstdint>
 #include <cstdlib>

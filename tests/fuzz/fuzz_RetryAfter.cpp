@@ -1,5 +1,5 @@
 // A Retry-After header can hold anything; the parsed wait is never negative.
-#include "SegmindApi.h"
+#include "net/SegmindApi.h"
 
 #include <cstdint>
 #include <cstdlib>

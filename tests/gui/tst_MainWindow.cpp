@@ -1,12 +1,12 @@
 #include "FakePlayerBackend.h"
-#include "GenerationService.h"
-#include "HistoryModel.h"
-#include "Library.h"
-#include "MainWindow.h"
 #include "ScriptedHttpServer.h"
-#include "Settings.h"
-#include "Studio.h"
 #include "TestAudio.h"
+#include "generation/GenerationService.h"
+#include "gui/MainWindow.h"
+#include "gui/Studio.h"
+#include "library/HistoryModel.h"
+#include "library/Library.h"
+#include "platform/Settings.h"
 
 #include <QAction>
 #include <QApplication>
@@ -58,11 +58,7 @@ private slots:
 private:
     void open(Settings::ProviderChoice provider);
     void typePrompt(const QString& text, int duration);
-    template <typename T>
-    T* find(const char* name) const
-    {
-        return m_window->findChild<T*>(QString::fromLatin1(name));
-    }
+    template <typename T> T* find(const char* name) const { return m_window->findChild<T*>(QString::fromLatin1(name)); }
     QWidget* jobRow() const;
 
     std::unique_ptr<QTemporaryDir> m_home;
@@ -248,8 +244,8 @@ void TestMainWindow::rateLimitsShowTheCountdown()
     open(Settings::ProviderChoice::CustomEndpoint);
     typePrompt(u"x"_s, 1);
     QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(jobRow() && jobRow()->findChild<QLabel*>(u"statusLabel"_s)->text().contains(u"retrying in"_s),
-                             5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        jobRow() && jobRow()->findChild<QLabel*>(u"statusLabel"_s)->text().contains(u"retrying in"_s), 5000);
     QVERIFY(jobRow()->findChild<QLabel*>(u"statusLabel"_s)->text().contains(u"Rate limited"_s));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 10000);
 }
@@ -314,14 +310,13 @@ void TestMainWindow::takesFromTheCommandLineAppear()
     cli.setWorkingDirectory(m_home->path());
     // The window's library is <home>/data; the CLI's is $XDG_DATA_HOME/musicgen-studio, so link them.
     QVERIFY(QFile::link(m_home->filePath(u"data"_s), m_home->filePath(u"musicgen-studio"_s)));
-    cli.start(QStringLiteral(MUSICGEN_CLI_PATH),
-              {u"generate"_s, u"--prompt"_s, u"from the terminal"_s, u"--duration"_s, u"1"_s, u"--no-history"_s,
-               u"--output"_s, u"t.wav"_s});
+    cli.start(QStringLiteral(MUSICGEN_CLI_PATH), {u"generate"_s, u"--prompt"_s, u"from the terminal"_s, u"--duration"_s,
+                                                  u"1"_s, u"--no-history"_s, u"--output"_s, u"t.wav"_s});
     QVERIFY(cli.waitForFinished(30000));
     QTest::qWait(2000);
     QCOMPARE(m_window->historyModel()->rowCount(), 0); // --no-history: nothing to show
-    cli.start(QStringLiteral(MUSICGEN_CLI_PATH),
-              {u"generate"_s, u"--prompt"_s, u"from the terminal"_s, u"--duration"_s, u"1"_s, u"--output"_s, u"t.wav"_s});
+    cli.start(QStringLiteral(MUSICGEN_CLI_PATH), {u"generate"_s, u"--prompt"_s, u"from the terminal"_s, u"--duration"_s,
+                                                  u"1"_s, u"--output"_s, u"t.wav"_s});
     QVERIFY(cli.waitForFinished(30000));
     QCOMPARE(cli.exitCode(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 5000);

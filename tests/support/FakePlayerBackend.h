@@ -1,6 +1,6 @@
 #pragma once
 
-#include "PlayerBackend.h"
+#include "playback/PlayerBackend.h"
 
 #include <QStringList>
 #include <QUrl>

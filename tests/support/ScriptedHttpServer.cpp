@@ -547,8 +547,7 @@ void ScriptedHttpServer::respond(Connection& c, const RecordedRequest& request, 
         return;
     }
     case Behaviour::CloseWithoutReply:
-    case Behaviour::NoReply:
-        break;
+    case Behaviour::NoReply: break;
     }
 }
 

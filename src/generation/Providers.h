@@ -1,0 +1,42 @@
+#pragma once
+
+#include "platform/Settings.h"
+
+#include <QObject>
+#include <QPointer>
+
+class NetworkGateway;
+class OfflineProvider;
+class Provider;
+class SegmindProvider;
+
+/// Chooses the provider takes come from, from the settings and the API key: Segmind, the offline engine, or a
+/// custom Segmind-compatible endpoint. "Automatic" means Segmind with a key and the offline engine without.
+class Providers final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Providers(NetworkGateway* gateway, QObject* parent = nullptr);
+    ~Providers() override;
+
+    /// Applies `settings` and `apiKey` to later takes; running takes finish where they started.
+    void configure(const Settings& settings, const QByteArray& apiKey);
+
+    Provider* current() const;
+    /// The hosted provider (also for a custom endpoint), for credits; null while the offline engine is chosen.
+    SegmindProvider* hosted() const;
+    bool isOffline() const;
+    /// Why the offline engine is in use when the musician did not choose it, else empty.
+    QString offlineReason() const { return m_offlineReason; }
+
+signals:
+    void changed();
+
+private:
+    NetworkGateway* m_gateway;
+    OfflineProvider* m_offline;
+    SegmindProvider* m_segmind;
+    Provider* m_current = nullptr;
+    QString m_offlineReason;
+};

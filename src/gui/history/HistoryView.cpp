@@ -1,0 +1,124 @@
+#include "gui/history/HistoryView.h"
+
+#include "gui/history/TakeDelegate.h"
+#include "library/HistoryModel.h"
+#include "ui_HistoryView.h"
+
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QKeyEvent>
+#include <QMenu>
+
+using namespace Qt::StringLiterals;
+
+HistoryView::HistoryView(QWidget* parent) : QWidget(parent), m_ui(std::make_unique<Ui::HistoryView>())
+{
+    m_ui->setupUi(this);
+    m_ui->historyList->setItemDelegate(new TakeDelegate(m_ui->historyList));
+    m_searchDelay.setSingleShot(true);
+    m_searchDelay.setInterval(150); // search as the musician types, not on every key
+    connect(&m_searchDelay, &QTimer::timeout, this, &HistoryView::applyFilter);
+    connect(m_ui->searchEdit, &QLineEdit::textChanged, &m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_ui->favouritesOnlyCheck, &QCheckBox::toggled, this, &HistoryView::applyFilter);
+    connect(m_ui->historyList, &QListView::activated, this,
+            [this](const QModelIndex& index) { emit playRequested(index.data(HistoryModel::TakeRole).value<Take>()); });
+    connect(m_ui->historyList, &QListView::customContextMenuRequested, this, &HistoryView::showMenu);
+    m_ui->historyList->installEventFilter(this);
+}
+
+HistoryView::~HistoryView() = default;
+
+void HistoryView::setModel(HistoryModel* model)
+{
+    m_model = model;
+    m_ui->historyList->setModel(model);
+    connect(model, &QAbstractItemModel::rowsInserted, this, &HistoryView::updateCount);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &HistoryView::updateCount);
+    connect(model, &QAbstractItemModel::modelReset, this, &HistoryView::updateCount);
+    connect(
+        static_cast<TakeDelegate*>(m_ui->historyList->itemDelegate()), &TakeDelegate::starClicked, this,
+        [this](const QModelIndex& index) { emit favouriteToggled(index.data(HistoryModel::TakeRole).value<Take>()); });
+    updateCount();
+}
+
+std::optional<Take> HistoryView::currentTake() const
+{
+    const QModelIndex index = m_ui->historyList->currentIndex();
+    if (!index.isValid())
+        return std::nullopt;
+    return index.data(HistoryModel::TakeRole).value<Take>();
+}
+
+void HistoryView::selectTake(const QString& id)
+{
+    const int row = m_model ? m_model->rowOf(id) : -1;
+    if (row >= 0)
+        m_ui->historyList->setCurrentIndex(m_model->index(row));
+}
+
+void HistoryView::focusSearch()
+{
+    m_ui->searchEdit->setFocus(Qt::ShortcutFocusReason);
+    m_ui->searchEdit->selectAll();
+}
+
+void HistoryView::applyFilter()
+{
+    if (!m_model)
+        return;
+    TakeQuery query = m_model->query();
+    query.search = m_ui->searchEdit->text().trimmed();
+    query.favouritesOnly = m_ui->favouritesOnlyCheck->isChecked();
+    m_model->setQuery(query);
+}
+
+void HistoryView::updateCount()
+{
+    if (!m_model)
+        return;
+    const int shown = m_model->rowCount();
+    m_ui->countLabel->setText(shown == 0 ? tr("No takes match.")
+                                         : tr("%n take(s)", nullptr, shown) +
+                                               (m_model->canFetchMore({}) ? u"+"_s : QString()));
+}
+
+void HistoryView::showMenu(const QPoint& position)
+{
+    const QModelIndex index = m_ui->historyList->indexAt(position);
+    if (!index.isValid())
+        return;
+    const Take take = index.data(HistoryModel::TakeRole).value<Take>();
+    QMenu menu(this);
+    menu.addAction(tr("&Play"), this, [this, take] { emit playRequested(take); });
+    menu.addAction(take.favourite ? tr("Remove from &favourites") : tr("Add to &favourites (saves a copy)"), this,
+                   [this, take] { emit favouriteToggled(take); });
+    menu.addSeparator();
+    menu.addAction(tr("&Same settings again"), this, [this, take] { emit sameAgainRequested(take); });
+    menu.addAction(tr("New take with a new &seed"), this, [this, take] { emit newSeedRequested(take); });
+    menu.addAction(tr("&Load settings into the form"), this, [this, take] { emit loadSettingsRequested(take); });
+    menu.addSeparator();
+    menu.addAction(tr("&Copy prompt"), this, [take] { QGuiApplication::clipboard()->setText(take.prompt); });
+    menu.addAction(tr("Show in f&older"), this, [this, take] { emit showInFolderRequested(take); });
+    menu.addAction(tr("&Export…"), this, [this, take] { emit exportRequested(take); });
+    menu.addSeparator();
+    menu.addAction(tr("&Delete (to trash)"), this, [this, take] { emit deleteRequested(take); });
+    menu.exec(m_ui->historyList->viewport()->mapToGlobal(position));
+}
+
+bool HistoryView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_ui->historyList && event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if (const auto take = currentTake()) {
+            if (key->key() == Qt::Key_Delete) {
+                emit deleteRequested(*take);
+                return true;
+            }
+            if (key->key() == Qt::Key_Menu) {
+                showMenu(m_ui->historyList->visualRect(m_ui->historyList->currentIndex()).center());
+                return true;
+            }
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}

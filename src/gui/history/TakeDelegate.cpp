@@ -1,0 +1,96 @@
+#include "gui/history/TakeDelegate.h"
+
+#include "library/HistoryModel.h"
+
+#include <QApplication>
+#include <QMouseEvent>
+#include <QPainter>
+
+using namespace Qt::StringLiterals;
+
+QRect TakeDelegate::starRect(const QRect& row)
+{
+    return QRect(row.left() + 4, row.top(), 24, row.height());
+}
+
+QString TakeDelegate::relativeTime(const QDateTime& when, const QDateTime& now)
+{
+    const qint64 seconds = when.secsTo(now);
+    if (seconds < 60)
+        return tr("just now");
+    if (seconds < 3600)
+        return tr("%1 min ago").arg(seconds / 60);
+    const QDateTime local = when.toLocalTime();
+    const QDate today = now.toLocalTime().date();
+    if (local.date() == today)
+        return tr("today %1").arg(local.toString(u"HH:mm"_s));
+    if (local.date() == today.addDays(-1))
+        return tr("yesterday %1").arg(local.toString(u"HH:mm"_s));
+    return QLocale().toString(local, u"d MMM yyyy HH:mm"_s);
+}
+
+QSize TakeDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const
+{
+    return QSize(200, option.fontMetrics.height() * 2 + 10);
+}
+
+void TakeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const
+{
+    QStyleOptionViewItem background = option;
+    initStyleOption(&background, index);
+    background.text.clear();
+    const QWidget* widget = option.widget;
+    QStyle* style = widget ? widget->style() : QApplication::style();
+    style->drawControl(QStyle::CE_ItemViewItem, &background, painter, widget);
+
+    const bool selected = option.state & QStyle::State_Selected;
+    const QPalette::ColorRole textRole = selected ? QPalette::HighlightedText : QPalette::Text;
+    const bool favourite = index.data(HistoryModel::FavouriteRole).toBool();
+    const bool missing = index.data(HistoryModel::AudioMissingRole).toBool();
+
+    painter->save();
+    QFont starFont = option.font;
+    starFont.setPointSizeF(option.font.pointSizeF() * 1.3);
+    painter->setFont(starFont);
+    painter->setPen(favourite ? QColor(0xE0, 0xA0, 0x00) : option.palette.color(QPalette::Mid));
+    painter->drawText(starRect(option.rect), Qt::AlignCenter, favourite ? u"★"_s : u"☆"_s);
+
+    const QRect text = option.rect.adjusted(32, 4, -6, -4);
+    const int lineHeight = option.fontMetrics.height();
+    painter->setFont(option.font);
+    painter->setPen(option.palette.color(textRole));
+    const QString prompt = index.data(HistoryModel::PromptRole).toString().simplified();
+    painter->drawText(QRect(text.left(), text.top(), text.width(), lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
+                      option.fontMetrics.elidedText(prompt, Qt::ElideRight, text.width()));
+
+    QString details =
+        tr("%1 s · seed %2 · %3 · %4")
+            .arg(index.data(HistoryModel::DurationRole).toInt())
+            .arg(index.data(HistoryModel::SeedRole).toInt())
+            .arg(index.data(HistoryModel::ProviderRole).toString(),
+                 relativeTime(index.data(HistoryModel::CreatedRole).toDateTime(), QDateTime::currentDateTimeUtc()));
+    if (missing)
+        details += tr(" · audio file missing");
+    QFont small = option.font;
+    small.setPointSizeF(option.font.pointSizeF() * 0.9);
+    painter->setFont(small);
+    painter->setPen(missing ? QColor(0xC0, 0x30, 0x30)
+                            : option.palette.color(selected ? QPalette::HighlightedText : QPalette::PlaceholderText));
+    painter->drawText(QRect(text.left(), text.top() + lineHeight + 2, text.width(), lineHeight),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      QFontMetrics(small).elidedText(details, Qt::ElideRight, text.width()));
+    painter->restore();
+}
+
+bool TakeDelegate::editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
+                               const QModelIndex& index)
+{
+    if (event->type() == QEvent::MouseButtonRelease) {
+        const auto* mouse = static_cast<QMouseEvent*>(event);
+        if (mouse->button() == Qt::LeftButton && starRect(option.rect).contains(mouse->position().toPoint())) {
+            emit starClicked(index);
+            return true;
+        }
+    }
+    return QStyledItemDelegate::editorEvent(event, model, option, index);
+}

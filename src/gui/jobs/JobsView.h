@@ -1,0 +1,59 @@
+#pragma once
+
+#include "model/GenerationResult.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QVBoxLayout;
+
+/// The takes in flight, one row each: what is happening (waiting, sending, generating with elapsed time and an
+/// estimate, "rate limited, retrying in N s") and a Cancel button. A take that fails stays as a row that says
+/// what went wrong in a musician's words, with the one action that fixes it.
+class JobsView final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit JobsView(QWidget* parent = nullptr);
+
+    /// A new take has been sent. `estimateMs` is how long takes have been taking lately (0: unknown).
+    void addJob(quint64 jobId, const GenerationRequest& request, qint64 estimateMs);
+    void updateJob(quint64 jobId, const JobStatus& status);
+    /// Success removes the row; a failure turns it into an inline error with its action.
+    void finishJob(quint64 jobId, const GenerationResult& result);
+    int runningCount() const;
+
+    /// The URL the "Top up credits" action opens.
+    static QUrl topUpUrl();
+
+signals:
+    void cancelRequested(quint64 jobId);
+    void retryRequested(const GenerationRequest& request);
+    void openSettingsRequested();
+
+private:
+    struct Row
+    {
+        QWidget* widget = nullptr;
+        QLabel* status = nullptr;
+        QPushButton* cancel = nullptr;
+        GenerationRequest request;
+        JobStatus lastStatus;
+        QElapsedTimer clock;
+        qint64 estimateMs = 0;
+        bool running = true;
+    };
+    QString statusText(const Row& row) const;
+    void showError(quint64 jobId, Row& row, const GenerationError& error);
+    void removeRow(quint64 jobId);
+
+    QVBoxLayout* m_rows;
+    QLabel* m_empty;
+    QHash<quint64, Row> m_jobs;
+    QTimer m_tick;
+};

@@ -1,0 +1,239 @@
+#include "library/HistoryModel.h"
+
+#include <QFileInfo>
+#include <QMimeData>
+#include <QUrl>
+
+#include "library/Library.h"
+
+#include <QScopedValueRollback>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The list's order: newest first, ties broken by the id's number, exactly as the database sorts.
+bool comesBefore(const Take& a, const Take& b)
+{
+    const qint64 ta = a.created.toMSecsSinceEpoch(), tb = b.created.toMSecsSinceEpoch();
+    return ta != tb ? ta > tb : TakeId::toNumber(a.id) > TakeId::toNumber(b.id);
+}
+
+} // namespace
+
+HistoryModel::HistoryModel(Library* library, QObject* parent) : QAbstractListModel(parent), m_library(library)
+{
+    if (m_library) {
+        connect(m_library, &Library::takeAdded, this, &HistoryModel::onTakeAdded);
+        connect(m_library, &Library::takeChanged, this, &HistoryModel::onTakeChanged);
+        connect(m_library, &Library::takesRemoved, this, &HistoryModel::refresh);
+    }
+    setQuery(TakeQuery{});
+}
+
+void HistoryModel::setQuery(const TakeQuery& query)
+{
+    const QScopedValueRollback changing(m_changing, true);
+    beginResetModel();
+    m_query = query;
+    m_takes = readPage(nullptr, m_pageSize);
+    m_hasMore = m_takes.size() == m_pageSize;
+    endResetModel();
+}
+
+TakeQuery HistoryModel::query() const
+{
+    return m_query;
+}
+
+void HistoryModel::setPageSize(int rows)
+{
+    m_pageSize = std::max(1, rows);
+}
+
+int HistoryModel::pageSize() const
+{
+    return m_pageSize;
+}
+
+void HistoryModel::refresh()
+{
+    const QScopedValueRollback changing(m_changing, true);
+    beginResetModel();
+    const int rows = std::max(m_pageSize, int(m_takes.size()));
+    m_takes = readPage(nullptr, rows);
+    m_hasMore = m_takes.size() == rows;
+    endResetModel();
+}
+
+QList<Take> HistoryModel::readPage(const Take* after, int rows) const
+{
+    if (!m_library)
+        return {};
+    TakeQuery page = m_query;
+    page.limit = rows;
+    page.offset = 0;
+    // Keyset paging: the next page starts after the last row shown, however many takes arrived meanwhile.
+    page.olderThan = after ? after->created : QDateTime();
+    page.olderThanId = after ? after->id : QString();
+    return m_library->takes(page);
+}
+
+Take HistoryModel::takeAt(int row) const
+{
+    return row >= 0 && row < m_takes.size() ? m_takes.at(row) : Take{};
+}
+
+int HistoryModel::rowOf(const QString& id) const
+{
+    for (int row = 0; row < m_takes.size(); ++row) {
+        if (m_takes.at(row).id == id)
+            return row;
+    }
+    return -1;
+}
+
+int HistoryModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_takes.size());
+}
+
+QVariant HistoryModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Take& take = m_takes.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case PromptRole: return take.prompt;
+    case Qt::ToolTipRole: return u"%1 · %2 s · seed %3"_s.arg(take.prompt).arg(take.requestedDuration).arg(take.seed);
+    case IdRole: return take.id;
+    case DurationRole: return take.requestedDuration;
+    case SeedRole: return take.seed;
+    case ProviderRole: return take.provider;
+    case CreatedRole: return take.created;
+    case FavouriteRole: return take.favourite;
+    case RatingRole: return take.rating;
+    case TagsRole: return take.tags;
+    case AudioMissingRole: return take.audioMissing;
+    case TakeRole: return QVariant::fromValue(take);
+    case ActualDurationRole: return take.actualDuration;
+    case TrashedRole: return take.trashed;
+    case NoteRole: return take.note;
+    case ParentIdRole: return take.parentId;
+    default: return {};
+    }
+}
+
+QHash<int, QByteArray> HistoryModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert({{IdRole, "id"},
+                  {PromptRole, "prompt"},
+                  {DurationRole, "duration"},
+                  {SeedRole, "seed"},
+                  {ProviderRole, "provider"},
+                  {CreatedRole, "created"},
+                  {FavouriteRole, "favourite"},
+                  {RatingRole, "rating"},
+                  {TagsRole, "tags"},
+                  {AudioMissingRole, "audioMissing"},
+                  {TakeRole, "take"},
+                  {ActualDurationRole, "actualDuration"},
+                  {TrashedRole, "trashed"},
+                  {NoteRole, "note"},
+                  {ParentIdRole, "parentId"}});
+    return names;
+}
+
+bool HistoryModel::canFetchMore(const QModelIndex& parent) const
+{
+    // A listener reacting to our own change signal (QAbstractItemModelTester does) must not start another change.
+    return !parent.isValid() && m_hasMore && !m_changing;
+}
+
+void HistoryModel::fetchMore(const QModelIndex& parent)
+{
+    if (!canFetchMore(parent))
+        return;
+    const QScopedValueRollback changing(m_changing, true);
+    const QList<Take> page = readPage(m_takes.isEmpty() ? nullptr : &m_takes.constLast(), m_pageSize);
+    m_hasMore = page.size() == m_pageSize;
+    if (page.isEmpty())
+        return;
+    beginInsertRows({}, int(m_takes.size()), int(m_takes.size() + page.size() - 1));
+    m_takes.append(page);
+    endInsertRows();
+}
+
+int HistoryModel::insertionRow(const Take& take) const
+{
+    const auto at = std::partition_point(m_takes.cbegin(), m_takes.cend(),
+                                         [&take](const Take& shown) { return comesBefore(shown, take); });
+    return int(at - m_takes.cbegin());
+}
+
+void HistoryModel::insertTake(const Take& take)
+{
+    const QScopedValueRollback changing(m_changing, true);
+    const int row = insertionRow(take);
+    // Past the loaded rows it belongs to a page not read yet; fetchMore will bring it.
+    if (row == m_takes.size() && m_hasMore)
+        return;
+    beginInsertRows({}, row, row);
+    m_takes.insert(row, take);
+    endInsertRows();
+}
+
+void HistoryModel::onTakeAdded(const Take& take)
+{
+    if (rowOf(take.id) < 0 && m_library && m_library->matches(take.id, m_query))
+        insertTake(take);
+}
+
+void HistoryModel::onTakeChanged(const Take& take)
+{
+    const QScopedValueRollback changing(m_changing, true);
+    const int row = rowOf(take.id);
+    const bool matches = m_library && m_library->matches(take.id, m_query);
+    if (row >= 0 && matches) {
+        m_takes[row] = take;
+        emit dataChanged(index(row), index(row));
+    } else if (row >= 0) {
+        beginRemoveRows({}, row, row);
+        m_takes.removeAt(row);
+        endRemoveRows();
+    } else if (matches) {
+        insertTake(take);
+    }
+}
+
+Qt::ItemFlags HistoryModel::flags(const QModelIndex& index) const
+{
+    Qt::ItemFlags result = QAbstractListModel::flags(index);
+    if (index.isValid() && !index.data(AudioMissingRole).toBool())
+        result |= Qt::ItemIsDragEnabled;
+    return result;
+}
+
+QStringList HistoryModel::mimeTypes() const
+{
+    return {QStringLiteral("text/uri-list")};
+}
+
+QMimeData* HistoryModel::mimeData(const QModelIndexList& indexes) const
+{
+    QList<QUrl> urls;
+    for (const QModelIndex& index : indexes) {
+        const QString path = m_library->audioPath(index.data(TakeRole).value<Take>());
+        if (QFileInfo::exists(path))
+            urls.append(QUrl::fromLocalFile(path));
+    }
+    if (urls.isEmpty())
+        return nullptr;
+    auto* data = new QMimeData;
+    data->setUrls(urls);
+    return data;
+}

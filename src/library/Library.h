@@ -1,0 +1,128 @@
+#pragma once
+
+#include "library/LibraryTypes.h"
+#include "model/GenerationResult.h"
+#include "model/Take.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class LibraryDatabase;
+
+/// Every take the musician made, kept durably: the audio exactly as the provider returned it under
+/// <root>/clips/YYYY/MM/<id>.<ext>, a JSON sidecar with the recipe beside it, and an SQLite index
+/// (<root>/library.sqlite3) for listing and search.
+///
+/// The clips folder is the truth and the database only an index: a damaged database is moved aside and rebuilt
+/// from the sidecars, rows whose audio went missing are flagged (never dropped) and clips without a row are added
+/// back, all in open(). A clip with no sidecar (the app was killed between the two writes) is added back with
+/// what its audio tells (format, length, checksum; id from the file name; provider "unknown") and gets a sidecar.
+///
+/// Several instances may use one root at once (the window and the CLI): writes wait for each other through
+/// SQLite's busy timeout, and changes read and write a take inside one transaction.
+///
+/// All methods that change something fail with a clear `error` while the library is read-only (its database was
+/// written by a newer version of the app) or not open. An instance belongs to the thread that opened it (its SQL
+/// connection does); other threads make their own instance on the same root.
+class Library final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Library(const QString& rootDir, const LibraryOptions& options = {}, QObject* parent = nullptr);
+    ~Library() override;
+
+    /// Creates the root, opens (or creates) and migrates the database, checks it, and reconciles it with the
+    /// clips folder. Safe to call again to reopen.
+    OpenReport open();
+    bool isOpen() const;
+    bool isReadOnly() const;
+    QString rootDir() const;
+    QString databasePath() const;
+    /// Whether search uses SQLite FTS5 (otherwise LIKE, case-insensitive for ASCII only).
+    bool hasFullTextSearch() const;
+    const LibraryOptions& options() const;
+    void setOptions(const LibraryOptions& options);
+
+    /// Stores a successful result: audio bytes exactly as returned -> clips/YYYY/MM/<id>.<ext> (QSaveFile), then
+    /// the sidecar <id>.json beside it, then the row. Returns the take, or nothing with `error` set; nothing
+    /// half-written stays behind as a row. If only the row cannot be written, the files stay and the take comes
+    /// back at the next open (the error says so). `parentId` must name an existing take when given.
+    std::optional<Take> add(const GenerationResult& result, const QString& parentId = {}, QString* error = nullptr);
+
+    /// Exact id or a unique prefix (>= 4 characters, case-insensitive); trashed takes included. `error` says
+    /// "no take X" or "X matches 3 takes: be more specific".
+    std::optional<Take> find(const QString& idOrPrefix, QString* error = nullptr) const;
+    /// Newest first.
+    QList<Take> takes(const TakeQuery& query) const;
+    /// Same filters, ignoring limit, offset and paging.
+    int count(const TakeQuery& query) const;
+    /// Whether take `id` passes the query's filters (limit, offset and paging ignored).
+    bool matches(const QString& id, const TakeQuery& query) const;
+    /// A number that changes whenever another Library (another process, or another instance here) has committed a
+    /// change since; this instance's own writes do not change it. Cheap enough to poll (a window uses it to notice
+    /// takes the CLI added). -1 when the library is not open.
+    qint64 dataVersion() const;
+    /// Absolute path of the take's audio.
+    QString audioPath(const Take& take) const;
+    /// Absolute path of the take's sidecar.
+    QString sidecarPath(const Take& take) const;
+    QByteArray readAudio(const Take& take, QString* error = nullptr) const;
+
+    /// Favourite on: saves a copy to options().favouritesDir named by options().fileNameTemplate, never
+    /// overwriting, with the recipe embedded as tags (see FavouriteExporter); a copy saved before that still exists
+    /// is reused. Favourite off: the copy stays (the app never deletes what it saved into the user's folders).
+    /// `savedPath` gets the copy's path.
+    bool setFavourite(const QString& id, bool favourite, QString* savedPath = nullptr, QString* error = nullptr);
+    bool setRating(const QString& id, int rating, QString* error = nullptr);
+    /// Tags are trimmed; empty ones and repeats (ignoring case) are dropped.
+    bool setTags(const QString& id, const QStringList& tags, QString* error = nullptr);
+    bool setNote(const QString& id, const QString& note, QString* error = nullptr);
+    bool moveToTrash(const QString& id, QString* error = nullptr);
+    bool restore(const QString& id, QString* error = nullptr);
+    /// Deletes audio, sidecar and row of every trashed take for good; returns how many, or -1 with `error`.
+    int emptyTrash(QString* error = nullptr);
+    /// Writes the take to `path` as `format` (Unknown: from the extension): WAV, FLAC, Ogg or MP3, converted with
+    /// AudioCodec when needed, the stored bytes otherwise. Atomic; never overwrites an existing file unless
+    /// `overwrite`. Works on a read-only library too.
+    bool exportTake(const QString& id, const QString& path, AudioFormat format, bool overwrite,
+                    QString* error = nullptr);
+    /// Rebuilds the index from the sidecars (musicgen-cli library rebuild). Returns the number of takes indexed,
+    /// or -1 with `error`.
+    int rebuildIndex(QString* error = nullptr);
+
+signals:
+    void takeAdded(const Take& take);
+    void takeChanged(const Take& take);
+    /// Takes went away or the whole index changed (emptied trash, rebuild): re-read.
+    void takesRemoved();
+
+private:
+    /// Audio without a sidecar younger than this is left alone: its writer is probably still at work.
+    static constexpr int InFlightSecs = 10;
+
+    struct DiskEntry;
+    struct ClipsScan;
+    bool checkWritable(QString* error) const;
+    bool change(const QString& id, const std::function<bool(Take&, QString*)>& edit, QString* error);
+    /// Walks clips/, listing only folders whose time differs from `recorded` (all of them when it is empty).
+    ClipsScan scanClips(const QHash<QString, qint64>& recorded) const;
+    std::optional<Take> takeFromDisk(const QString& id, const DiskEntry& entry, bool writeMissingSidecar,
+                                     bool* inFlight = nullptr) const;
+    int indexFromDisk(QString* error);
+    void reconcile(OpenReport& report);
+    QString moveAside(QString* error) const;
+    QString newId() const;
+
+    QString m_root;
+    LibraryOptions m_options;
+    QString m_connectionName;
+    std::unique_ptr<LibraryDatabase> m_db;
+    QString m_readOnlyReason;
+};

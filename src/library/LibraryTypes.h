@@ -1,0 +1,51 @@
+#pragma once
+
+#include "platform/AppPaths.h"
+
+#include <QDateTime>
+#include <QString>
+
+/// Settings the library takes from the app's settings.
+struct LibraryOptions
+{
+    QString favouritesDir = AppPaths::defaultFavouritesDir();
+    /// Fields: {prompt} {seed} {duration} {id} {date} {provider}; the result is made safe for every filesystem.
+    QString fileNameTemplate = QStringLiteral("{prompt}_{seed}_{duration}s");
+    double costPerTake = 0.037; ///< dollars per Segmind take; offline takes cost nothing
+    /// Use SQLite FTS5 for search when the SQLite build has it. Off forces the LIKE fallback (tests use this).
+    bool useFullTextSearch = true;
+    /// Run PRAGMA integrity_check on every open. Off: databases over 16 MB (~40,000 takes) get the much cheaper
+    /// PRAGMA quick_check, and the full check once a day (see LibraryDatabase::FullCheckMaxBytes).
+    bool alwaysFullIntegrityCheck = false;
+};
+
+/// Which takes to list. Results are always newest first.
+struct TakeQuery
+{
+    QString search; ///< words, each matched as a prefix against prompt and tags; all must match
+    bool favouritesOnly = false;
+    QString provider;     ///< empty: any
+    int minDuration = 0;  ///< requested seconds; 0: no bound
+    int maxDuration = 0;  ///< requested seconds; 0: no bound
+    bool trashed = false; ///< false: only takes not in the trash; true: only the trash
+    int limit = 100;      ///< <= 0: no limit
+    int offset = 0;
+    /// Keyset paging: when `olderThanId` is set, only the takes that come after the take (olderThan, olderThanId)
+    /// in newest-first order (ties in `created` are ordered by TakeId::toNumber). Stable while takes are added,
+    /// unlike `offset`.
+    QDateTime olderThan;
+    QString olderThanId;
+};
+
+/// What Library::open() found and did.
+struct OpenReport
+{
+    bool ok = false;
+    bool readOnly = false;           ///< the database is from a newer app version
+    QString message;                 ///< for people: what happened and what to do; empty when there is nothing to say
+    QString movedAsidePath;          ///< where a corrupt database was moved
+    int rebuiltTakes = 0;            ///< takes indexed again after the database was found damaged
+    int missingAudio = 0;            ///< takes (all of them, not just new ones) whose audio file is missing
+    int reattached = 0;              ///< takes found on disk without a row and indexed again
+    bool fullIntegrityCheck = false; ///< PRAGMA integrity_check ran (otherwise quick_check)
+};

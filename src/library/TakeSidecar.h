@@ -1,0 +1,30 @@
+#pragma once
+
+#include "model/Take.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+
+/// The small JSON file kept beside each clip (clips/YYYY/MM/<id>.json). It holds the take's whole recipe and what
+/// the musician said about it, so the library index can always be rebuilt from the clips folder alone.
+namespace TakeSidecar {
+
+/// Version of the sidecar layout, written as "schema". Readers accept newer ones and take what they know.
+inline constexpr int Schema = 1;
+
+/// The recipe as JSON: every Take field except audioMissing and favouritePath (they describe this computer, not
+/// the take), plus "schema" and the app's name and version.
+QByteArray toJson(const Take& take, bool indented = true);
+
+/// Reads a sidecar. Returns nothing when the bytes are not a sidecar of a valid take id; `error` then says why.
+std::optional<Take> fromJson(const QByteArray& json, QString* error = nullptr);
+
+/// Writes `take`'s sidecar to `path` atomically (QSaveFile); on failure nothing changes and `error` says why.
+bool write(const QString& path, const Take& take, QString* error = nullptr);
+
+/// Reads the sidecar at `path`.
+std::optional<Take> read(const QString& path, QString* error = nullptr);
+
+} // namespace TakeSidecar

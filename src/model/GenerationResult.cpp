@@ -1,0 +1,59 @@
+#include "model/GenerationResult.h"
+
+#include <QCoreApplication>
+
+QString errorKindSummary(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::None: return {};
+    case ErrorKind::InvalidInput: return QCoreApplication::translate("Errors", "invalid input");
+    case ErrorKind::InvalidRequest: return QCoreApplication::translate("Errors", "the server rejected the request");
+    case ErrorKind::Authentication: return QCoreApplication::translate("Errors", "authentication failed");
+    case ErrorKind::NotFound: return QCoreApplication::translate("Errors", "model or endpoint not found");
+    case ErrorKind::InsufficientCredits: return QCoreApplication::translate("Errors", "insufficient credits");
+    case ErrorKind::RateLimited: return QCoreApplication::translate("Errors", "rate limited");
+    case ErrorKind::Server: return QCoreApplication::translate("Errors", "server error");
+    case ErrorKind::Network: return QCoreApplication::translate("Errors", "network error");
+    case ErrorKind::Timeout: return QCoreApplication::translate("Errors", "timed out");
+    case ErrorKind::Cancelled: return QCoreApplication::translate("Errors", "cancelled");
+    case ErrorKind::BadAudio: return QCoreApplication::translate("Errors", "the server did not send playable audio");
+    }
+    return {};
+}
+
+QString errorKindAdvice(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::None:
+    case ErrorKind::Cancelled: return {};
+    case ErrorKind::InvalidInput:
+    case ErrorKind::InvalidRequest: return QCoreApplication::translate("Errors", "check the prompt, duration and seed");
+    case ErrorKind::Authentication:
+        return QCoreApplication::translate("Errors", "check your Segmind API key (SEGMIND_API_KEY)");
+    case ErrorKind::NotFound: return QCoreApplication::translate("Errors", "check the API base URL");
+    case ErrorKind::InsufficientCredits:
+        return QCoreApplication::translate("Errors", "top up your Segmind credits, or use the offline sketch engine");
+    case ErrorKind::RateLimited: return QCoreApplication::translate("Errors", "wait a minute and try again");
+    case ErrorKind::Server:
+    case ErrorKind::BadAudio: return QCoreApplication::translate("Errors", "try again in a moment");
+    case ErrorKind::Network:
+        return QCoreApplication::translate("Errors", "check your internet connection and try again");
+    case ErrorKind::Timeout:
+        return QCoreApplication::translate("Errors", "try again, or allow more time with a longer timeout");
+    }
+    return {};
+}
+
+QString GenerationError::toUserText() const
+{
+    QString text = errorKindSummary(kind);
+    if (httpStatus > 0)
+        text += QStringLiteral(" (HTTP %1)").arg(httpStatus);
+    const QString words = serverMessage.isEmpty() ? detail : serverMessage;
+    if (!words.isEmpty())
+        text += QStringLiteral(": ") + words;
+    const QString advice = errorKindAdvice(kind);
+    if (!advice.isEmpty())
+        text += QStringLiteral(" — ") + advice;
+    return text;
+}
