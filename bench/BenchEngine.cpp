@@ -1,6 +1,6 @@
 // Renders 30-second sketches with the offline engine and prints how long they take: median wall time, the real-time
 // factor (seconds of audio per second of rendering) and peak memory. It prints figures; it never fails on time.
-#include "SketchEngine.h"
+#include "engine/SketchEngine.h"
 
 #include <sys/resource.h>
 

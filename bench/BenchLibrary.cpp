@@ -8,6 +8,7 @@
 
 #include "library/HistoryModel.h"
 #include "library/Library.h"
+#include "library/LibraryService.h"
 #include "library/TakeSidecar.h"
 
 #include <QCommandLineParser>
@@ -203,7 +204,7 @@ int measure(const QString& root, bool openOnly)
 {
     QElapsedTimer total;
     total.start();
-    Library library(root);
+    LibraryService library(root, {}); // as the window opens it
     const OpenReport report = library.open();
     const double openMs = ms(total);
     if (!report.ok) {
@@ -226,8 +227,10 @@ int measure(const QString& root, bool openOnly)
         print("  peak RSS (VmHWM)", peakRssMb(), "MB", RssTargetMb);
         return 0;
     }
+    Library probe(root);
+    probe.open();
     std::printf("  (%d takes listed, full-text search: %s)\n", library.count({}),
-                library.hasFullTextSearch() ? "FTS5" : "LIKE");
+                probe.hasFullTextSearch() ? "FTS5" : "LIKE");
 
     const QStringList searches = {u"piano"_s, u"lo-fi hip"_s,      u"drum"_s, u"epic orch"_s,    u"ambient rain"_s,
                                   u"jazz"_s,  u"synthwave 80"_s,   u"cafe"_s, u"koto whistle"_s, u"zzz"_s,

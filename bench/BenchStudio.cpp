@@ -6,9 +6,11 @@
 // pulseaudio is installed (as in the end-to-end test), so no sound card is needed.
 #include "ScriptedHttpServer.h"
 #include "generation/GenerationService.h"
+#include "generation/Session.h"
 #include "gui/MainWindow.h"
 #include "gui/Studio.h"
 #include "library/HistoryModel.h"
+#include "library/LibraryService.h"
 #include "platform/Settings.h"
 #include "playback/MediaPlayerBackend.h"
 #include "playback/Player.h"
@@ -96,7 +98,7 @@ int main(int argc, char* argv[])
         settings.sync();
     }
     Studio studio({home.filePath(u"data"_s), home.filePath(u"settings.ini"_s)}, std::make_unique<MediaPlayerBackend>());
-    MainWindow window(&studio);
+    MainWindow window(&studio.settings(), &studio.session(), &studio.library(), &studio.player());
     window.show();
     auto* prompt = window.findChild<QPlainTextEdit*>(u"promptEdit"_s);
     auto* takes = window.findChild<QSpinBox*>(u"takesSpin"_s);

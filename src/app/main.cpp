@@ -1,5 +1,10 @@
+#include "generation/Session.h"
 #include "gui/MainWindow.h"
 #include "gui/Studio.h"
+#include "library/LibraryService.h"
+#include "platform/AppIdentity.h"
+#include "platform/Settings.h"
+#include "playback/Player.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -10,9 +15,7 @@ using namespace Qt::StringLiterals;
 int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(u"MusicGen Studio"_s);
-    QApplication::setApplicationName(u"MusicGen Studio"_s);
-    QApplication::setApplicationVersion(QStringLiteral(MUSICGEN_VERSION));
+    AppIdentity::apply();
     QApplication::setDesktopFileName(u"io.github.musicgen_studio.MusicGenStudio"_s);
     QApplication::setWindowIcon(QIcon::fromTheme(u"io.github.musicgen_studio.MusicGenStudio"_s,
                                                  QIcon(u":/icons/io.github.musicgen_studio.MusicGenStudio.png"_s)));
@@ -24,7 +27,7 @@ int main(int argc, char* argv[])
     parser.process(app);
 
     const auto studio = Studio::createDefault();
-    MainWindow window(studio.get());
+    MainWindow window(&studio->settings(), &studio->session(), &studio->library(), &studio->player());
     window.show();
     return QApplication::exec();
 }

@@ -2,6 +2,7 @@
 
 #include "net/SegmindApi.h"
 #include "platform/KeyStore.h"
+#include "platform/Settings.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -23,18 +24,17 @@ QCommandLineOption apiBaseOption()
 
 QUrl apiBase(const QCommandLineParser& parser, QString* error)
 {
-    QString text = parser.value(u"api-base"_s);
-    if (text.isEmpty())
-        text = qEnvironmentVariable("MUSICGEN_API_BASE");
-    if (text.isEmpty())
-        text = QString::fromLatin1(SegmindApi::DefaultApiBase);
-    const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != "https"_L1 && url.scheme() != "http"_L1) || url.host().isEmpty()) {
-        *error = QCoreApplication::translate("cli", "the API base must be an http or https URL, e.g. %1 (got \"%2\")")
-                     .arg(QString::fromLatin1(SegmindApi::DefaultApiBase), text);
-        return {};
-    }
-    return url;
+    const QString option = parser.value(u"api-base"_s);
+    const QUrl url = option.isEmpty() ? SegmindApi::defaultApiBase() : QUrl(option, QUrl::StrictMode);
+    if (Settings::isUsableApiBase(url))
+        return url;
+    const QString example = QString::fromLatin1(SegmindApi::DefaultApiBase);
+    *error =
+        option.isEmpty()
+            ? QCoreApplication::translate("cli", "MUSICGEN_API_BASE must be an http or https URL, e.g. %1").arg(example)
+            : QCoreApplication::translate("cli", "--api-base must be an http or https URL, e.g. %1 (got \"%2\")")
+                  .arg(example, option);
+    return {};
 }
 
 QByteArray apiKey()

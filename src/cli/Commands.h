@@ -13,8 +13,3 @@ int runDelete(const QStringList& arguments);
 int runRestore(const QStringList& arguments);
 int runPlay(const QStringList& arguments);
 int runLibrary(const QStringList& arguments);
-
-struct Take;
-class QJsonObject;
-/// A take as scripts see it (history --json, generate --json).
-QJsonObject takeToJson(const Take& take);

@@ -6,7 +6,9 @@
 enum ExitCode : int
 {
     ExitOk = 0,
-    ExitCouldNotSave = 1,   ///< the take arrived but could not be written where asked; it is kept elsewhere
+    /// Something on this machine failed: the library could not be opened or written, a take's audio is missing,
+    /// or a take that arrived could not be written where asked (it is kept elsewhere).
+    ExitLocalFailure = 1,
     ExitInvalidInput = 2,   ///< nothing was sent
     ExitAuthentication = 3, ///< HTTP 401/403, or no key
     ExitInsufficientCredits = 4,

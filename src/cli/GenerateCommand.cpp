@@ -113,10 +113,8 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
     return options;
 }
 
-QString phaseText(const JobStatus& status)
+QString retryText(const JobStatus& status)
 {
-    if (status.phase != JobPhase::RetryWaiting)
-        return {};
     return tr("%1; retrying in %2 s (attempt %3 of %4)")
         .arg(status.lastError.toUserText())
         .arg(status.retryInSeconds)
@@ -124,6 +122,7 @@ QString phaseText(const JobStatus& status)
         .arg(status.maxAttempts);
 }
 
+/// The take as `generate --json` shows it; the names mean what they mean in `history --json`.
 QJsonObject describe(const GenerationResult& result, const QString& path, qint64 elapsedMs, const QString& takeId)
 {
     QJsonObject object{
@@ -132,7 +131,8 @@ QJsonObject describe(const GenerationResult& result, const QString& path, qint64
         {u"format"_s, audioFormatExtension(audioFormatFromName(path))},
         {u"sample_rate"_s, result.audioInfo.sampleRate},
         {u"channels"_s, result.audioInfo.channels},
-        {u"duration_s"_s, result.audioInfo.durationSeconds()},
+        {u"duration_s"_s, result.request.durationSeconds},
+        {u"actual_duration_s"_s, result.audioInfo.durationSeconds()},
         {u"seed"_s, result.request.seed},
         {u"prompt"_s, result.request.prompt},
         {u"provider"_s, result.providerId},
@@ -184,11 +184,15 @@ int runGenerate(const QStringList& arguments)
     GenerationService service(provider.get());
     InterruptWatcher interrupts;
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, &service, [&service] { service.cancelAll(); });
-    QObject::connect(&service, &GenerationService::jobStatusChanged, &service, [](quint64, const JobStatus& status) {
-        const QString text = phaseText(status);
-        if (!text.isEmpty())
-            printNotice(text);
-    });
+    // The provider counts a wait down every second for the window; a script gets one line per retry.
+    int announcedAttempt = 0;
+    QObject::connect(&service, &GenerationService::jobStatusChanged, &service,
+                     [&announcedAttempt](quint64, const JobStatus& status) {
+                         if (status.phase != JobPhase::RetryWaiting || status.attempt == announcedAttempt)
+                             return;
+                         announcedAttempt = status.attempt;
+                         printNotice(retryText(status));
+                     });
 
     QElapsedTimer clock;
     clock.start();
@@ -224,8 +228,14 @@ int runGenerate(const QStringList& arguments)
                 if (!rescued.isEmpty())
                     keptAt = tr("at %1").arg(rescued);
             }
-            printError(keptAt.isEmpty() ? writeError : tr("%1; the take is kept %2").arg(writeError, keptAt));
-            exitCode = ExitCouldNotSave;
+            if (keptAt.isEmpty()) {
+                printError(writeError);
+            } else {
+                // The reason may already end a sentence with what to do next; the rescue is a sentence of its own.
+                const QString reason = writeError.endsWith(u'.') ? writeError : writeError + u'.';
+                printError(tr("%1 The take is kept %2").arg(reason, keptAt));
+            }
+            exitCode = ExitLocalFailure;
         } else if (options->json) {
             const QJsonObject object = describe(result, path, clock.elapsed(), takeId);
             printLine(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));

@@ -27,17 +27,19 @@ QString tr(const char* text)
     return QCoreApplication::translate("library", text);
 }
 
-/// The library at its usual place, opened; what open() had to say goes to stderr.
+/// The library at its usual place, opened; what open() had to say goes to stderr. A library that will not open
+/// is a local failure (exit 1), like one that cannot be written.
 std::unique_ptr<Library> openLibrary(int* exitCode)
 {
     auto library = std::make_unique<Library>(AppPaths::dataDir());
     const OpenReport report = library->open();
-    if (!report.message.isEmpty())
-        printNotice(report.message);
     if (!report.ok) {
-        *exitCode = ExitServerOrNetwork;
+        printError(report.message);
+        *exitCode = ExitLocalFailure;
         return nullptr;
     }
+    if (!report.message.isEmpty())
+        printNotice(report.message);
     return library;
 }
 
@@ -84,8 +86,8 @@ QCommandLineParser& describe(QCommandLineParser& parser, const QString& command,
     return parser;
 }
 
-} // namespace
-
+/// A take as `history --json` shows it. `duration_s` and `actual_duration_s` mean what they mean in
+/// `generate --json`: the whole seconds asked for, and the audio's measured length.
 QJsonObject takeToJson(const Take& take)
 {
     QJsonObject object{
@@ -115,6 +117,8 @@ QJsonObject takeToJson(const Take& take)
     return object;
 }
 
+} // namespace
+
 int runHistory(const QStringList& arguments)
 {
     QCommandLineParser parser;
@@ -142,7 +146,11 @@ int runHistory(const QStringList& arguments)
     if (!library)
         return exitCode;
 
-    const QList<Take> takes = library->takes(query);
+    const QList<Take> takes = library->takes(query, &error);
+    if (!error.isEmpty()) {
+        printError(tr("could not read the history: %1").arg(error));
+        return ExitLocalFailure;
+    }
     if (parser.isSet(json)) {
         QJsonArray array;
         for (const Take& take : takes)
@@ -180,7 +188,7 @@ int runFavourite(const QStringList& arguments)
     QString savedPath, error;
     if (!library->setFavourite(take->id, !parser.isSet(off), &savedPath, &error)) {
         printError(error);
-        return ExitCouldNotSave;
+        return ExitLocalFailure;
     }
     if (!savedPath.isEmpty())
         printLine(savedPath);
@@ -210,7 +218,7 @@ int runExport(const QStringList& arguments)
     QString error;
     if (!library->exportTake(take->id, path, target, parser.isSet(force), &error)) {
         printError(error);
-        return ExitCouldNotSave;
+        return ExitLocalFailure;
     }
     printLine(path);
     return ExitOk;
@@ -234,7 +242,7 @@ static int runTrashCommand(const QStringList& arguments, bool toTrash)
     const bool ok = toTrash ? library->moveToTrash(take->id, &error) : library->restore(take->id, &error);
     if (!ok) {
         printError(error);
-        return ExitCouldNotSave;
+        return ExitLocalFailure;
     }
     printLine(take->id);
     return ExitOk;
@@ -262,7 +270,7 @@ int runPlay(const QStringList& arguments)
     const QString path = library->audioPath(*take);
     if (take->audioMissing || !QFileInfo::exists(path)) {
         printError(tr("the audio of %1 is missing (%2)").arg(take->id, path));
-        return ExitServerOrNetwork;
+        return ExitLocalFailure;
     }
 
     Player player(new MediaPlayerBackend);
@@ -304,7 +312,7 @@ int runLibrary(const QStringList& arguments)
     const int count = library->rebuildIndex(&error);
     if (!error.isEmpty()) {
         printError(error);
-        return ExitCouldNotSave;
+        return ExitLocalFailure;
     }
     printLine(QCoreApplication::translate("library", "indexed %n take(s)", nullptr, count));
     return ExitOk;

@@ -1,6 +1,7 @@
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 #include "cli/ExitCode.h"
+#include "platform/AppIdentity.h"
 
 #include <QCoreApplication>
 
@@ -9,9 +10,7 @@ using namespace Qt::StringLiterals;
 int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setOrganizationName(u"MusicGen Studio"_s);
-    QCoreApplication::setApplicationName(u"MusicGen Studio"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(MUSICGEN_VERSION));
+    AppIdentity::apply();
 
     const QStringList arguments = QCoreApplication::arguments();
     const QString command = arguments.value(1);

@@ -1,10 +1,23 @@
-#include "SketchEngine.h"
+#include "engine/SketchEngine.h"
 
-#include "Master.h"
-#include "Mixer.h"
-#include "WavWriter.h"
+#include "engine/compose/Composer.h"
+#include "engine/compose/Key.h"
+#include "engine/compose/PromptReader.h"
+#include "engine/dsp/Master.h"
+#include "engine/dsp/WavWriter.h"
+#include "engine/synth/Mixer.h"
 
 namespace engine {
+
+PromptTraits readPrompt(std::string_view utf8Prompt)
+{
+    return PromptReader(utf8Prompt).traits();
+}
+
+SketchPlan plan(const SketchParams& params)
+{
+    return Composer(params).compose();
+}
 
 std::vector<std::int16_t> renderPcm(const SketchPlan& sketch)
 {
@@ -26,6 +39,11 @@ std::vector<std::uint8_t> renderWav(const SketchParams& params)
 std::vector<std::uint8_t> encodeWav(const std::vector<std::int16_t>& pcm)
 {
     return WavWriter::encode(pcm, SampleRate, 1);
+}
+
+std::string keyName(int keyRoot, bool minor)
+{
+    return Key(keyRoot, minor).name();
 }
 
 } // namespace engine

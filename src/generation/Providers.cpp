@@ -11,24 +11,31 @@ Providers::Providers(NetworkGateway* gateway, QObject* parent)
 
 Providers::~Providers() = default;
 
-void Providers::configure(const Settings& settings, const QByteArray& apiKey)
+SegmindConfig Providers::segmindConfig(const Settings& settings, const QByteArray& apiKey)
 {
     SegmindConfig config;
     config.apiKey = apiKey;
     config.totalTimeoutMs = settings.timeoutSeconds() * 1000;
     config.idleTimeoutMs = settings.idleTimeoutSeconds() * 1000;
     config.maxAttempts = settings.retries() + 1;
-    if (const QByteArray base = qgetenv("MUSICGEN_API_BASE"); !base.isEmpty())
-        config.apiBase = QUrl(QString::fromUtf8(base));
+    config.apiBase = SegmindApi::defaultApiBase();
 
-    m_offlineReason.clear();
-    switch (settings.provider()) {
-    case Settings::ProviderChoice::Offline: m_current = m_offline; break;
-    case Settings::ProviderChoice::CustomEndpoint:
+    if (settings.provider() == Settings::ProviderChoice::CustomEndpoint) {
         config.apiBase = settings.customApiBase();
         // A local Segmind-compatible server may not check keys; send a placeholder so it can tell us apart.
         if (config.apiKey.isEmpty())
             config.apiKey = QByteArrayLiteral("local");
+    }
+    return config;
+}
+
+void Providers::configure(const Settings& settings, const QByteArray& apiKey)
+{
+    const SegmindConfig config = segmindConfig(settings, apiKey);
+    m_offlineReason.clear();
+    switch (settings.provider()) {
+    case Settings::ProviderChoice::Offline: m_current = m_offline; break;
+    case Settings::ProviderChoice::CustomEndpoint:
         m_segmind->setConfig(config);
         m_current = m_segmind;
         break;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/SegmindProvider.h"
 #include "platform/Settings.h"
 
 #include <QObject>
@@ -8,7 +9,6 @@
 class NetworkGateway;
 class OfflineProvider;
 class Provider;
-class SegmindProvider;
 
 /// Chooses the provider takes come from, from the settings and the API key: Segmind, the offline engine, or a
 /// custom Segmind-compatible endpoint. "Automatic" means Segmind with a key and the offline engine without.
@@ -20,6 +20,8 @@ public:
     explicit Providers(NetworkGateway* gateway, QObject* parent = nullptr);
     ~Providers() override;
 
+    /// How the hosted provider talks to Segmind (or a custom endpoint) with these settings and this key.
+    static SegmindConfig segmindConfig(const Settings& settings, const QByteArray& apiKey);
     /// Applies `settings` and `apiKey` to later takes; running takes finish where they started.
     void configure(const Settings& settings, const QByteArray& apiKey);
 

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "audio/AudioCodec.h"
-#include "model/GenerationResult.h"
 #include "model/Take.h"
 
 #include <QHash>
@@ -12,9 +11,12 @@
 #include <optional>
 
 class HistoryModel;
+class LibraryService;
+class Player;
 class QLabel;
 class QToolButton;
-class Studio;
+class Session;
+class Settings;
 
 namespace Ui {
 class MainWindow;
@@ -28,19 +30,22 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
 
 public:
-    explicit MainWindow(Studio* studio, QWidget* parent = nullptr);
+    /// The parts are used, not owned, and must outlive the window.
+    MainWindow(Settings* settings, Session* session, LibraryService* library, Player* player,
+               QWidget* parent = nullptr);
     ~MainWindow() override;
 
     HistoryModel* historyModel() const { return m_history; }
-    double sessionSpend() const { return m_spend; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    void connectSession();
+    void connectLibrary();
+    void connectHistory();
+    void restoreLastState();
     void generate();
-    void submit(GenerationRequest request, const QString& parentId);
-    void onJobFinished(quint64 jobId, const GenerationResult& result);
     void onTakeAdded(const Take& take);
     void play(const Take& take, bool start);
     void loadPeaks(const Take& take);
@@ -49,14 +54,14 @@ private:
     void undoDelete();
     void exportTake(const Take& take);
     void showInFolder(const Take& take);
-    void pollForOtherProcesses();
-    void queryCredits();
     void updateStatus();
     void showNotice(const QString& text);
-    qint64 estimateMs() const;
 
     std::unique_ptr<Ui::MainWindow> m_ui;
-    Studio* m_studio;
+    Settings* m_settings;
+    Session* m_session;
+    LibraryService* m_library;
+    Player* m_player;
     HistoryModel* m_history;
     QLabel* m_providerStatus;
     QLabel* m_creditsStatus;
@@ -64,13 +69,7 @@ private:
     QToolButton* m_undoButton;
     QTimer m_undoTimer;
     QString m_lastDeletedId;
-    QHash<quint64, QString> m_parentOfJob;
-    QList<qint64> m_recentGenerationMs;
     QHash<QString, AudioCodec::Peaks> m_peaks;
-    QTimer m_pollTimer;
     QTimer m_arrivalTimer;
     std::optional<Take> m_newestArrival;
-    qint64 m_dataVersion = -1;
-    std::optional<double> m_credits;
-    double m_spend = 0;
 };

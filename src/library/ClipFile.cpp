@@ -1,56 +1,52 @@
 #include "library/ClipFile.h"
 
-#include "audio/AudioCodec.h"
+#include "audio/AudioFile.h"
+#include "model/TextUtils.h"
 #include "platform/FileNames.h"
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QSaveFile>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString defaultBaseName(const GenerationRequest& request)
+{
+    return u"%1_%2"_s.arg(FileNames::slug(request.prompt)).arg(request.seed);
+}
+
+} // namespace
 
 namespace ClipFile {
 
 bool write(const QByteArray& audio, const QString& path, QString* error)
 {
-    const AudioFormat target = audioFormatFromName(path);
-    if (target == AudioFormat::Unknown) {
-        *error =
-            QCoreApplication::translate("ClipFile", "end the file name with .wav, .flac, .ogg or .mp3: %1").arg(path);
-        return false;
-    }
-    QByteArray bytes = audio;
-    if (sniffAudioFormat(audio) != target) {
-        QString whyNot;
-        const auto converted = AudioCodec::convert(audio, target, &whyNot);
-        if (!converted) {
-            *error = QCoreApplication::translate("ClipFile", "could not convert the take to %1: %2")
-                         .arg(audioFormatExtension(target).toUpper(), whyNot);
-            return false;
-        }
-        bytes = *converted;
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        *error = QCoreApplication::translate("ClipFile", "could not write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    const AtomicFile::WriteResult written =
+        AudioFile::write(path, audio, audioFormatFromName(path), AtomicFile::Mode::Replace);
+    if (!written.ok())
+        setError(error, written.error);
+    return written.ok();
 }
 
 QString rescue(const GenerationRequest& request, const QByteArray& audio, AudioFormat format, const QString& dataDir,
                QString* error)
 {
-    const QString folder = dataDir + QStringLiteral("/rescued");
-    QDir().mkpath(folder);
-    const QString path = folder + u'/' + defaultFileName(request, format);
-    return write(audio, path, error) ? path : QString();
+    const QString folder = dataDir + u"/rescued"_s;
+    if (!QDir().mkpath(folder)) {
+        setError(error, QCoreApplication::translate("ClipFile", "could not create the folder %1")
+                            .arg(QDir::toNativeSeparators(folder)));
+        return {};
+    }
+    const AtomicFile::WriteResult written = AudioFile::writeUnique(folder, defaultBaseName(request), audio, format);
+    if (!written.ok())
+        setError(error, written.error);
+    return written.path;
 }
 
 QString defaultFileName(const GenerationRequest& request, AudioFormat format)
 {
-    return QStringLiteral("%1_%2.%3")
-        .arg(FileNames::slug(request.prompt))
-        .arg(request.seed)
-        .arg(audioFormatExtension(format));
+    return defaultBaseName(request) + u'.' + audioFormatExtension(format);
 }
 
 } // namespace ClipFile

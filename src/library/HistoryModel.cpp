@@ -4,7 +4,7 @@
 #include <QMimeData>
 #include <QUrl>
 
-#include "library/Library.h"
+#include "library/LibraryService.h"
 
 #include <QScopedValueRollback>
 
@@ -23,24 +23,20 @@ bool comesBefore(const Take& a, const Take& b)
 
 } // namespace
 
-HistoryModel::HistoryModel(Library* library, QObject* parent) : QAbstractListModel(parent), m_library(library)
+HistoryModel::HistoryModel(LibraryService* library, QObject* parent) : QAbstractListModel(parent), m_library(library)
 {
     if (m_library) {
-        connect(m_library, &Library::takeAdded, this, &HistoryModel::onTakeAdded);
-        connect(m_library, &Library::takeChanged, this, &HistoryModel::onTakeChanged);
-        connect(m_library, &Library::takesRemoved, this, &HistoryModel::refresh);
+        connect(m_library, &LibraryService::takeAdded, this, &HistoryModel::onTakeAdded);
+        connect(m_library, &LibraryService::takeChanged, this, &HistoryModel::onTakeChanged);
+        connect(m_library, &LibraryService::changedOnDisk, this, &HistoryModel::onChangedOnDisk);
     }
     setQuery(TakeQuery{});
 }
 
 void HistoryModel::setQuery(const TakeQuery& query)
 {
-    const QScopedValueRollback changing(m_changing, true);
-    beginResetModel();
     m_query = query;
-    m_takes = readPage(nullptr, m_pageSize);
-    m_hasMore = m_takes.size() == m_pageSize;
-    endResetModel();
+    reload(m_pageSize);
 }
 
 TakeQuery HistoryModel::query() const
@@ -60,16 +56,53 @@ int HistoryModel::pageSize() const
 
 void HistoryModel::refresh()
 {
-    const QScopedValueRollback changing(m_changing, true);
-    beginResetModel();
-    const int rows = std::max(m_pageSize, int(m_takes.size()));
-    m_takes = readPage(nullptr, rows);
-    m_hasMore = m_takes.size() == rows;
-    endResetModel();
+    reload(std::max(m_pageSize, int(m_takes.size())));
 }
 
-QList<Take> HistoryModel::readPage(const Take* after, int rows) const
+void HistoryModel::reload(int rows)
 {
+    const QScopedValueRollback changing(m_changing, true);
+    QString error;
+    beginResetModel();
+    m_takes = readPage(nullptr, rows, &error);
+    m_hasMore = m_takes.size() == rows;
+    endResetModel();
+    setReadError(error);
+}
+
+QString HistoryModel::errorText() const
+{
+    return m_errorText;
+}
+
+void HistoryModel::setReadError(const QString& libraryError)
+{
+    const QString text =
+        libraryError.isEmpty() ? QString() : tr("The history could not be read: %1.").arg(libraryError);
+    if (text == m_errorText)
+        return;
+    m_errorText = text;
+    emit errorChanged(m_errorText);
+}
+
+void HistoryModel::onChangedOnDisk()
+{
+    // Only a take this list has not seen needs a re-read; the service's own writes arrive by signal.
+    TakeQuery newest = m_query;
+    newest.limit = 1;
+    newest.offset = 0;
+    newest.olderThan = {};
+    newest.olderThanId.clear();
+    QString error;
+    const QList<Take> latest = m_library ? m_library->takes(newest, &error) : QList<Take>();
+    // A read that fails, or works again after failing, reaches errorText() through a full re-read.
+    if (!error.isEmpty() || !m_errorText.isEmpty() || (!latest.isEmpty() && rowOf(latest.constFirst().id) < 0))
+        refresh();
+}
+
+QList<Take> HistoryModel::readPage(const Take* after, int rows, QString* error) const
+{
+    error->clear();
     if (!m_library)
         return {};
     TakeQuery page = m_query;
@@ -78,7 +111,7 @@ QList<Take> HistoryModel::readPage(const Take* after, int rows) const
     // Keyset paging: the next page starts after the last row shown, however many takes arrived meanwhile.
     page.olderThan = after ? after->created : QDateTime();
     page.olderThanId = after ? after->id : QString();
-    return m_library->takes(page);
+    return m_library->takes(page, error);
 }
 
 Take HistoryModel::takeAt(int row) const
@@ -159,13 +192,15 @@ void HistoryModel::fetchMore(const QModelIndex& parent)
     if (!canFetchMore(parent))
         return;
     const QScopedValueRollback changing(m_changing, true);
-    const QList<Take> page = readPage(m_takes.isEmpty() ? nullptr : &m_takes.constLast(), m_pageSize);
+    QString error;
+    const QList<Take> page = readPage(m_takes.isEmpty() ? nullptr : &m_takes.constLast(), m_pageSize, &error);
     m_hasMore = page.size() == m_pageSize;
-    if (page.isEmpty())
-        return;
-    beginInsertRows({}, int(m_takes.size()), int(m_takes.size() + page.size() - 1));
-    m_takes.append(page);
-    endInsertRows();
+    if (!page.isEmpty()) {
+        beginInsertRows({}, int(m_takes.size()), int(m_takes.size() + page.size() - 1));
+        m_takes.append(page);
+        endInsertRows();
+    }
+    setReadError(error);
 }
 
 int HistoryModel::insertionRow(const Take& take) const
@@ -220,7 +255,7 @@ Qt::ItemFlags HistoryModel::flags(const QModelIndex& index) const
 
 QStringList HistoryModel::mimeTypes() const
 {
-    return {QStringLiteral("text/uri-list")};
+    return {u"text/uri-list"_s};
 }
 
 QMimeData* HistoryModel::mimeData(const QModelIndexList& indexes) const

@@ -7,14 +7,14 @@
 #include <QList>
 #include <QPointer>
 
-class Library;
+class LibraryService;
 
 /// The history list: the library's takes matching a TakeQuery, newest first, read in pages as a view scrolls
 /// (canFetchMore/fetchMore) so that 100,000 takes cost no more than the rows on screen.
 ///
-/// It follows the Library it was given: a take added through that Library appears at the top when it passes the
-/// filters, a changed take updates (or leaves, or joins) the list, removals reset it. Takes added by another
-/// process (the CLI) show up on refresh().
+/// It follows the LibraryService it was given: a take added appears at its place when it passes the filters, a
+/// changed take updates (or leaves, or joins) the list, and takes another process (the CLI) added appear when the
+/// service notices the index changed on disk.
 class HistoryModel final : public QAbstractListModel
 {
     Q_OBJECT
@@ -43,7 +43,7 @@ public:
     static constexpr int DefaultPageSize = 200;
 
     /// `library` must be open; the model reads the first page right away.
-    explicit HistoryModel(Library* library, QObject* parent = nullptr);
+    explicit HistoryModel(LibraryService* library, QObject* parent = nullptr);
 
     /// Replaces the filters and re-reads from the top. The query's limit and offset are ignored: the model pages.
     void setQuery(const TakeQuery& query);
@@ -52,17 +52,14 @@ public:
     int pageSize() const;
     /// Re-reads from the database, keeping at least as many rows as were loaded.
     void refresh();
+    /// Empty while the list reads fine. Otherwise why the last read failed and what to do, for people: the list
+    /// then shows what could be read (perhaps nothing), which must not be taken for "no takes match".
+    QString errorText() const;
 
     /// The take in `row`, or a default Take when out of range.
     Take takeAt(int row) const;
     /// The row showing take `id`, or -1 when it is not loaded.
     int rowOf(const QString& id) const;
-
-    /// Shows a take added through another Library instance (a worker thread's, say) at its place when it passes
-    /// the filters. Takes added through the model's own Library arrive here by themselves.
-    void onTakeAdded(const Take& take);
-    /// Updates, removes or inserts the row of a take changed through another Library instance.
-    void onTakeChanged(const Take& take);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -74,14 +71,32 @@ public:
     QMimeData* mimeData(const QModelIndexList& indexes) const override;
     void fetchMore(const QModelIndex& parent) override;
 
+signals:
+    /// errorText() changed: a read failed, or one worked again (`errorText` is then empty).
+    void errorChanged(const QString& errorText);
+
 private:
-    QList<Take> readPage(const Take* after, int rows) const;
+    /// Shows an added take at its place when it passes the filters.
+    void onTakeAdded(const Take& take);
+    /// Updates, removes or inserts the row of a changed take.
+    void onTakeChanged(const Take& take);
+    /// Re-reads when the newest matching take on disk is not in the list (another process added it).
+    void onChangedOnDisk();
+
+    /// Reads the first `rows` takes of the query again, resetting the model.
+    void reload(int rows);
+    /// Up to `rows` takes after `after` (from the top when null); `error` gets the library's reason when the read
+    /// fails, and is cleared when it works.
+    QList<Take> readPage(const Take* after, int rows, QString* error) const;
+    /// Remembers the outcome of a read (after the model's change signals, so listeners see both together).
+    void setReadError(const QString& libraryError);
     int insertionRow(const Take& take) const;
     void insertTake(const Take& take);
 
-    QPointer<Library> m_library;
+    QPointer<LibraryService> m_library;
     TakeQuery m_query;
     QList<Take> m_takes;
+    QString m_errorText;
     int m_pageSize = DefaultPageSize;
     bool m_hasMore = false;
     bool m_changing = false; ///< inside a change and its signals: no fetching (listeners ask again later)

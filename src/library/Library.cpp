@@ -1,36 +1,24 @@
 #include "library/Library.h"
 
 #include "audio/AudioCodec.h"
-#include "library/FavouriteExporter.h"
+#include "audio/AudioFile.h"
+#include "library/Favourites.h"
 #include "library/LibraryDatabase.h"
+#include "library/LibraryReconciler.h"
 #include "library/TakeSidecar.h"
+#include "model/TextUtils.h"
+#include "platform/AtomicFile.h"
 
 #include <QCoreApplication>
-#include <QCryptographicHash>
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
-#include <QSet>
 
-#ifdef Q_OS_UNIX
-#include <sys/stat.h>
-#endif
-
-#include <algorithm>
 #include <atomic>
-#include <cmath>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-void setError(QString* error, const QString& text)
-{
-    if (error)
-        *error = text;
-}
 
 // English plurals without a translator loaded ("%n take(s)" would show as it is written).
 QString takesText(int n)
@@ -39,65 +27,16 @@ QString takesText(int n)
                   : QCoreApplication::translate("Library", "%1 takes").arg(n);
 }
 
-// Modification time of a folder in nanoseconds (QFileInfo only has milliseconds), or -1 when it is not a folder.
-qint64 directoryTimeNs(const QString& path)
-{
-#ifdef Q_OS_UNIX
-    struct stat info;
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0 || !S_ISDIR(info.st_mode))
-        return -1;
-#ifdef Q_OS_DARWIN
-    return qint64(info.st_mtimespec.tv_sec) * 1000000000 + info.st_mtimespec.tv_nsec;
-#else
-    return qint64(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
-#endif
-#else
-    const QFileInfo info(path);
-    return info.isDir() ? info.lastModified().toMSecsSinceEpoch() * 1000000 : -1;
-#endif
-}
-
 QString uniqueConnectionName()
 {
     static std::atomic<int> counter{0};
     return u"musicgen-library-%1"_s.arg(++counter);
 }
 
-QString sha256Hex(const QByteArray& bytes)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-}
-
-QString clipsDirFor(const QDateTime& created)
-{
-    const QDateTime utc = created.toUTC();
-    return u"clips/%1/%2"_s.arg(utc.date().year(), 4, 10, QLatin1Char('0'))
-        .arg(utc.date().month(), 2, 10, QLatin1Char('0'));
-}
-
 } // namespace
 
-/// What the clips folder holds for one id: the folder it is in, its audio's format (Unknown: no audio) and whether
-/// there is a sidecar.
-struct Library::DiskEntry
-{
-    QString audioDir;   ///< relative to the root, e.g. "clips/2024/05"; empty: no audio
-    QString sidecarDir; ///< empty: no sidecar
-    AudioFormat audio = AudioFormat::Unknown;
-    bool sidecar = false;
-};
-
-/// What a walk of the clips folder found.
-struct Library::ClipsScan
-{
-    QHash<QString, DiskEntry> entries; ///< by id, from the folders that were listed
-    QStringList listedDirs;            ///< folders listed because they are new or changed
-    QStringList goneDirs;              ///< folders recorded by the last scan that are gone
-    QHash<QString, qint64> dirTimes;   ///< every folder seen, with its modification time before listing
-};
-
 Library::Library(const QString& rootDir, const LibraryOptions& options, QObject* parent)
-    : QObject(parent), m_root(QDir::cleanPath(QDir(rootDir).absolutePath())), m_options(options),
+    : QObject(parent), m_root(QDir::cleanPath(QDir(rootDir).absolutePath())), m_clips(m_root), m_options(options),
       m_connectionName(uniqueConnectionName())
 {
 }
@@ -165,7 +104,7 @@ OpenReport Library::open()
         }
         status = m_db->open(m_options.useFullTextSearch, &error, check);
         if (status == LibraryDatabase::Status::Ok) {
-            report.rebuiltTakes = indexFromDisk(&error);
+            report.rebuiltTakes = LibraryReconciler(*m_db, m_clips).rebuild(&error);
             if (report.rebuiltTakes < 0) {
                 m_db.reset();
                 report.message = tr("The library database was damaged (%1); rebuilding it failed: %2. The old file "
@@ -195,8 +134,18 @@ OpenReport Library::open()
         return report;
     }
     report.ok = true;
-    if (report.movedAsidePath.isEmpty())
-        reconcile(report);
+    if (report.movedAsidePath.isEmpty()) {
+        const LibraryReconciler::Result found = LibraryReconciler(*m_db, m_clips).reconcile();
+        report.reattached = found.reattached;
+        QStringList parts;
+        if (found.reattached > 0)
+            parts << tr("%1 found in the clips folder without an entry in the library: added back.")
+                         .arg(takesText(found.reattached));
+        if (found.nowMissing > 0)
+            parts << tr("The audio of %1 is missing; kept in the history and marked as missing.")
+                         .arg(takesText(found.nowMissing));
+        report.message = parts.join(u' ');
+    }
     report.missingAudio = m_db->countAudioMissing();
     return report;
 }
@@ -224,245 +173,13 @@ QString Library::moveAside(QString* error) const
     return target;
 }
 
-Library::ClipsScan Library::scanClips(const QHash<QString, qint64>& recorded) const
-{
-    ClipsScan scan;
-    QHash<QString, QStringList> recordedChildren;
-    for (auto it = recorded.cbegin(); it != recorded.cend(); ++it) {
-        const qsizetype slash = it.key().lastIndexOf(u'/');
-        if (slash > 0)
-            recordedChildren[it.key().left(slash)] << it.key();
-    }
-    QStringList queue{u"clips"_s};
-    while (!queue.isEmpty()) {
-        const QString dir = queue.takeFirst();
-        const QString absolute = m_root + u'/' + dir;
-        // Taken before listing: a file added while listing changes the time again, so the next open looks again.
-        const qint64 time = directoryTimeNs(absolute);
-        if (time < 0)
-            continue;
-        scan.dirTimes.insert(dir, time);
-        if (recorded.value(dir, -1) == time) {
-            // Nothing was added, removed or renamed in it since the last scan; its subfolders may have changed.
-            queue += recordedChildren.value(dir);
-            continue;
-        }
-        scan.listedDirs << dir;
-        QDirIterator it(absolute, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
-        while (it.hasNext()) {
-            const QString path = it.next();
-            const QString name = it.fileName();
-            if (it.fileInfo().isDir()) {
-                queue << dir + u'/' + name;
-                continue;
-            }
-            const qsizetype dot = name.indexOf(u'.');
-            const QStringView id = QStringView(name).left(dot);
-            if (dot != TakeId::Length || !TakeId::isValid(id)) {
-                if (audioFormatFromName(name) != AudioFormat::Unknown && !name.startsWith(u'.'))
-                    qWarning("Library: skipping %s: not named by a take id", qUtf8Printable(path));
-                continue;
-            }
-            const QStringView extension = QStringView(name).mid(dot + 1);
-            const bool sidecar = extension == "json"_L1;
-            const AudioFormat format = sidecar ? AudioFormat::Unknown : audioFormatFromName(extension.toString());
-            if (!sidecar && format == AudioFormat::Unknown)
-                continue; // e.g. a QSaveFile temporary "<id>.wav.XXXXXX" left by a crash
-            DiskEntry& entry = scan.entries[id.toString()];
-            if (sidecar) {
-                entry.sidecar = true;
-                entry.sidecarDir = dir;
-            } else {
-                entry.audio = format;
-                entry.audioDir = dir;
-            }
-        }
-    }
-    for (auto it = recorded.cbegin(); it != recorded.cend(); ++it) {
-        if (!scan.dirTimes.contains(it.key()))
-            scan.goneDirs << it.key();
-    }
-    return scan;
-}
-
-std::optional<Take> Library::takeFromDisk(const QString& id, const DiskEntry& entry, bool writeMissingSidecar,
-                                          bool* inFlight) const
-{
-    const QString audioRelative = entry.audio == AudioFormat::Unknown
-                                      ? QString()
-                                      : entry.audioDir + u'/' + id + u'.' + audioFormatExtension(entry.audio);
-    if (entry.sidecar) {
-        const QString path = m_root + u'/' + entry.sidecarDir + u'/' + id + u".json"_s;
-        QString error;
-        std::optional<Take> take = TakeSidecar::read(path, &error);
-        if (take && take->id == id) {
-            if (!audioRelative.isEmpty())
-                take->audioRelativePath = audioRelative;
-            else if (take->audioRelativePath.isEmpty())
-                take->audioRelativePath = entry.sidecarDir + u'/' + id + u'.' + audioFormatExtension(take->format);
-            take->audioMissing = audioRelative.isEmpty();
-            if (!take->created.isValid())
-                take->created = QFileInfo(path).lastModified().toUTC();
-            return take;
-        }
-        qWarning("Library: ignoring the sidecar %s: %s", qUtf8Printable(path),
-                 qUtf8Printable(take ? tr("it names another take") : error));
-    }
-    if (audioRelative.isEmpty())
-        return std::nullopt;
-    // Audio without a usable sidecar: keep it with everything its bytes can tell. Unless it is brand new: then
-    // another process is probably between writing the audio and its sidecar, and the next open will see both.
-    QFile file(m_root + u'/' + audioRelative);
-    if (!entry.sidecar && QFileInfo(file).lastModified().secsTo(QDateTime::currentDateTime()) < InFlightSecs) {
-        if (inFlight)
-            *inFlight = true;
-        return std::nullopt;
-    }
-    const QByteArray audio = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-    QString whyNot;
-    const auto info = AudioCodec::probe(audio, &whyNot);
-    if (!info) {
-        qWarning("Library: skipping %s: %s", qUtf8Printable(file.fileName()), qUtf8Printable(whyNot));
-        return std::nullopt;
-    }
-    Take take;
-    take.id = id;
-    const QFileInfo fileInfo(file);
-    take.created = (fileInfo.birthTime().isValid() ? fileInfo.birthTime() : fileInfo.lastModified()).toUTC();
-    take.provider = u"unknown"_s;
-    take.format = info->format;
-    take.sampleRate = info->sampleRate;
-    take.channels = info->channels;
-    take.actualDuration = info->durationSeconds();
-    take.requestedDuration = int(std::lround(take.actualDuration));
-    take.byteSize = audio.size();
-    take.sha256 = sha256Hex(audio);
-    take.audioRelativePath = audioRelative;
-    take.note = tr("Found in the clips folder without its recipe.");
-    if (writeMissingSidecar) {
-        QString error;
-        if (!TakeSidecar::write(sidecarPath(take), take, &error))
-            qWarning("Library: %s", qUtf8Printable(error));
-    }
-    return take;
-}
-
-void Library::reconcile(OpenReport& report)
-{
-    // Only folders whose modification time changed since the last scan are listed (a file added, removed or
-    // renamed in a folder changes its time), so opening a large library costs a few stat() calls.
-    const QHash<QString, qint64> recorded = m_db->scannedDirs();
-    ClipsScan scan = scanClips(recorded);
-    if (scan.listedDirs.isEmpty() && scan.goneDirs.isEmpty())
-        return;
-    const QStringList checkDirs = scan.listedDirs + scan.goneDirs;
-    const QSet<QString> checkSet(checkDirs.cbegin(), checkDirs.cend());
-    // Rows are read after listing: a take another process adds meanwhile either has its files listed (so it is not
-    // missing) or is not seen at all. Candidates for "missing" are checked once more below.
-    const QHash<QString, LibraryDatabase::IndexedAudio> rows =
-        recorded.isEmpty() || checkDirs.size() > 8 ? m_db->indexedAudio() : m_db->indexedAudio(checkDirs);
-    QStringList nowMissing, foundAgain, orphanIds;
-    QList<std::pair<Take, QString>> moved; // the user moved the audio to another folder: follow it
-    for (auto it = rows.cbegin(); it != rows.cend(); ++it) {
-        const auto entry = scan.entries.constFind(it.key());
-        const bool listed = entry != scan.entries.cend() && entry->audio != AudioFormat::Unknown;
-        const bool hasAudio = listed && entry->audioDir == it->dir;
-        if (hasAudio && it->missing) {
-            foundAgain << it.key();
-        } else if (!hasAudio && (checkSet.contains(it->dir) || listed)) {
-            const auto take = m_db->take(it.key());
-            if (!take || QFileInfo::exists(audioPath(*take)))
-                continue;
-            if (listed)
-                moved.append({*take, entry->audioDir + u'/' + it.key() + u'.' + audioFormatExtension(entry->audio)});
-            else if (!it->missing)
-                nowMissing << it.key();
-        }
-    }
-    for (auto it = scan.entries.cbegin(); it != scan.entries.cend(); ++it) {
-        if (!rows.contains(it.key()))
-            orphanIds << it.key();
-    }
-    QString error;
-    if (!m_db->beginWrite(&error)) {
-        qWarning("Library: could not update the index: %s", qUtf8Printable(error));
-        return;
-    }
-    bool ok = m_db->setAudioMissing(nowMissing, true, &error) && m_db->setAudioMissing(foundAgain, false, &error);
-    for (const auto& [take, path] : std::as_const(moved)) {
-        Take there = take;
-        there.audioRelativePath = path;
-        if (QFileInfo::exists(sidecarPath(take)) && !QFileInfo::exists(sidecarPath(there)))
-            QFile::rename(sidecarPath(take), sidecarPath(there));
-        ok = ok && m_db->setAudioPath(take.id, path, &error);
-    }
-    int reattached = 0;
-    for (const QString& id : std::as_const(orphanIds)) {
-        const DiskEntry& entry = scan.entries[id];
-        if (m_db->take(id))
-            continue; // indexed meanwhile by another process, or with its audio elsewhere (handled above)
-        bool inFlight = false;
-        if (const auto take = takeFromDisk(id, entry, true, &inFlight)) {
-            ok = ok && m_db->insert(*take, &error);
-            ++reattached;
-        } else if (inFlight) {
-            scan.dirTimes[entry.audioDir] = 0; // never a real time: the folder is listed again next time
-        }
-    }
-    ok = ok && m_db->saveScannedDirs(scan.dirTimes, &error);
-    if (!ok || !m_db->commit(&error)) {
-        m_db->rollback();
-        qWarning("Library: could not update the index: %s", qUtf8Printable(error));
-        return;
-    }
-    report.reattached = reattached;
-    QStringList parts;
-    if (reattached > 0)
-        parts << tr("%1 found in the clips folder without an entry in the library: added back.")
-                     .arg(takesText(reattached));
-    if (!nowMissing.isEmpty())
-        parts << tr("The audio of %1 is missing; kept in the history and marked as missing.")
-                     .arg(takesText(int(nowMissing.size())));
-    report.message = parts.join(u' ');
-}
-
-int Library::indexFromDisk(QString* error)
-{
-    ClipsScan scan = scanClips({});
-    if (!m_db->beginWrite(error))
-        return -1;
-    if (!m_db->clear(error)) {
-        m_db->rollback();
-        return -1;
-    }
-    int indexed = 0;
-    for (auto it = scan.entries.cbegin(); it != scan.entries.cend(); ++it) {
-        bool inFlight = false;
-        const auto take = takeFromDisk(it.key(), it.value(), true, &inFlight);
-        if (inFlight)
-            scan.dirTimes[it->audioDir] = 0;
-        if (!take)
-            continue;
-        if (!m_db->insert(*take, error)) {
-            m_db->rollback();
-            return -1;
-        }
-        ++indexed;
-    }
-    if (!m_db->saveScannedDirs(scan.dirTimes, error)) {
-        m_db->rollback();
-        return -1;
-    }
-    return m_db->commit(error) ? indexed : -1;
-}
-
 int Library::rebuildIndex(QString* error)
 {
     if (!checkWritable(error))
         return -1;
-    const int indexed = indexFromDisk(error);
+    const int indexed = LibraryReconciler(*m_db, m_clips).rebuild(error);
     if (indexed >= 0)
-        emit takesRemoved();
+        emit reindexed();
     return indexed;
 }
 
@@ -479,13 +196,31 @@ bool Library::checkWritable(QString* error) const
     return true;
 }
 
-QString Library::newId() const
+std::optional<QString> Library::newId(QString* error) const
 {
-    for (;;) {
+    for (int attempt = 0; attempt < MaxIdAttempts; ++attempt) {
         const QString id = TakeId::generate();
-        if (!m_db->idInUse(id))
+        QString why;
+        const std::optional<bool> inUse = m_db->idInUse(id, &why);
+        if (!inUse) {
+            setError(error, tr("could not choose an id for the take: %1").arg(indexError(why)));
+            return std::nullopt;
+        }
+        if (!*inUse)
             return id;
     }
+    setError(error, tr("could not choose an id for the take: %1 random ids in a row were taken already. Try again; "
+                       "if it happens again, rebuild the library (musicgen-cli library rebuild)")
+                        .arg(MaxIdAttempts));
+    return std::nullopt;
+}
+
+QString Library::indexError(const QString& reason) const
+{
+    return tr("the library's index failed (%1). Your takes are safe in the clips folder; if this keeps happening, "
+              "quit MusicGen Studio and move %2 aside: it is rebuilt from the clips folder when the library next "
+              "opens")
+        .arg(reason, databasePath());
 }
 
 std::optional<Take> Library::add(const GenerationResult& result, const QString& parentId, QString* error)
@@ -507,8 +242,11 @@ std::optional<Take> Library::add(const GenerationResult& result, const QString& 
         setError(error, tr("no take %1 to be the parent").arg(parentId));
         return std::nullopt;
     }
+    const std::optional<QString> id = newId(error);
+    if (!id)
+        return std::nullopt;
     Take take;
-    take.id = newId();
+    take.id = *id;
     take.created = QDateTime::currentDateTimeUtc();
     take.prompt = result.request.prompt;
     take.requestedDuration = result.request.durationSeconds;
@@ -521,22 +259,24 @@ std::optional<Take> Library::add(const GenerationResult& result, const QString& 
     take.sampleRate = info.sampleRate;
     take.channels = info.channels;
     take.byteSize = result.audio.size();
-    take.sha256 = sha256Hex(result.audio);
+    take.sha256 = ClipsFolder::checksum(result.audio);
     take.generationMs = result.elapsedMs;
     take.attempts = result.attempts;
     take.estimatedCost = result.providerId == "segmind"_L1 ? m_options.costPerTake : 0.0;
     take.remainingCredits = result.remainingCredits;
     take.parentId = parentId;
-    take.audioRelativePath = clipsDirFor(take.created) + u'/' + take.id + u'.' + audioFormatExtension(take.format);
+    take.audioRelativePath =
+        ClipsFolder::dirFor(take.created) + u'/' + take.id + u'.' + audioFormatExtension(take.format);
 
     const QString audioFile = audioPath(take);
     if (!QDir().mkpath(QFileInfo(audioFile).absolutePath())) {
         setError(error, tr("could not create the folder %1").arg(QFileInfo(audioFile).absolutePath()));
         return std::nullopt;
     }
-    QSaveFile file(audioFile);
-    if (!file.open(QIODevice::WriteOnly) || file.write(result.audio) != result.audio.size() || !file.commit()) {
-        setError(error, tr("could not write %1: %2").arg(audioFile, file.errorString()));
+    // Never replacing: a file already there belongs to a take this index does not know yet.
+    const AtomicFile::WriteResult written = AtomicFile::write(audioFile, result.audio, AtomicFile::Mode::NoReplace);
+    if (!written.ok()) {
+        setError(error, written.error);
         return std::nullopt;
     }
     if (!TakeSidecar::write(sidecarPath(take), take, error)) {
@@ -565,9 +305,14 @@ std::optional<Take> Library::find(const QString& idOrPrefix, QString* error) con
         setError(error, tr("no take id given"));
         return std::nullopt;
     }
+    QString why;
     if (key.size() == TakeId::Length) {
-        if (auto take = m_db->take(key))
+        if (auto take = m_db->take(key, &why))
             return take;
+        if (!why.isEmpty()) {
+            setError(error, indexError(why));
+            return std::nullopt;
+        }
     }
     const bool idCharacters =
         key.size() <= TakeId::Length && TakeId::isValid(key + QString(TakeId::Length - key.size(), u'a'));
@@ -580,7 +325,11 @@ std::optional<Take> Library::find(const QString& idOrPrefix, QString* error) con
         return std::nullopt;
     }
     int total = 0;
-    const QList<Take> found = m_db->takesWithPrefix(key, 1, &total);
+    const QList<Take> found = m_db->takesWithPrefix(key, 1, &total, &why);
+    if (!why.isEmpty()) {
+        setError(error, indexError(why));
+        return std::nullopt;
+    }
     if (total == 0 || found.isEmpty()) {
         setError(error, tr("no take %1").arg(key));
         return std::nullopt;
@@ -592,14 +341,30 @@ std::optional<Take> Library::find(const QString& idOrPrefix, QString* error) con
     return found.first();
 }
 
-QList<Take> Library::takes(const TakeQuery& query) const
+QList<Take> Library::takes(const TakeQuery& query, QString* error) const
 {
-    return isOpen() ? m_db->takes(query) : QList<Take>();
+    if (!isOpen()) {
+        setError(error, tr("the library is not open"));
+        return {};
+    }
+    QString why;
+    const QList<Take> found = m_db->takes(query, &why);
+    if (!why.isEmpty())
+        setError(error, indexError(why));
+    return found;
 }
 
-int Library::count(const TakeQuery& query) const
+int Library::count(const TakeQuery& query, QString* error) const
 {
-    return isOpen() ? m_db->count(query) : 0;
+    if (!isOpen()) {
+        setError(error, tr("the library is not open"));
+        return -1;
+    }
+    QString why;
+    const int n = m_db->count(query, &why);
+    if (n < 0)
+        setError(error, indexError(why));
+    return n;
 }
 
 bool Library::matches(const QString& id, const TakeQuery& query) const
@@ -614,14 +379,12 @@ qint64 Library::dataVersion() const
 
 QString Library::audioPath(const Take& take) const
 {
-    return m_root + u'/' + take.audioRelativePath;
+    return m_clips.audioPath(take);
 }
 
 QString Library::sidecarPath(const Take& take) const
 {
-    const QString audio =
-        take.audioRelativePath.isEmpty() ? clipsDirFor(take.created) + u"/x"_s : take.audioRelativePath;
-    return m_root + u'/' + audio.left(audio.lastIndexOf(u'/') + 1) + take.id + u".json"_s;
+    return m_clips.sidecarPath(take);
 }
 
 QByteArray Library::readAudio(const Take& take, QString* error) const
@@ -676,32 +439,48 @@ bool Library::change(const QString& id, const std::function<bool(Take&, QString*
 
 bool Library::setFavourite(const QString& id, bool favourite, QString* savedPath, QString* error)
 {
-    return change(
-        id,
-        [&](Take& take, QString* why) {
-            if (!favourite) {
-                take.favourite = false;
+    if (!checkWritable(error))
+        return false;
+    const auto found = find(id, error);
+    if (!found)
+        return false;
+    // The copy is made before the write transaction, so other writers (the CLI) never wait for reading, tagging and
+    // writing audio; the transaction only records it.
+    QString copy = favourite ? found->favouritePath : QString();
+    bool madeCopy = false;
+    if (favourite && (copy.isEmpty() || !QFileInfo::exists(copy))) {
+        const QByteArray audio = readAudio(*found, error);
+        if (audio.isEmpty())
+            return false;
+        const auto saved = Favourites::save(m_options.favouritesDir, m_options.fileNameTemplate, *found, audio, error);
+        if (!saved)
+            return false;
+        copy = *saved;
+        madeCopy = true;
+    }
+    QString recorded = copy;
+    const bool ok = change(
+        found->id,
+        [&](Take& take, QString*) {
+            take.favourite = favourite;
+            if (!favourite)
                 return true;
-            }
-            take.favourite = true;
-            if (!take.favouritePath.isEmpty() && QFileInfo::exists(take.favouritePath)) {
-                if (savedPath)
-                    *savedPath = take.favouritePath;
-                return true;
-            }
-            const QByteArray audio = readAudio(take, why);
-            if (audio.isEmpty())
-                return false;
-            const auto path =
-                FavouriteExporter(m_options.favouritesDir, m_options.fileNameTemplate).save(take, audio, why);
-            if (!path)
-                return false;
-            take.favouritePath = *path;
-            if (savedPath)
-                *savedPath = *path;
+            // Another process may have saved a copy meanwhile: the first one recorded stays the take's copy.
+            if (take.favouritePath != copy && !take.favouritePath.isEmpty() && QFileInfo::exists(take.favouritePath))
+                recorded = take.favouritePath;
+            else
+                take.favouritePath = copy;
             return true;
         },
         error);
+    if (madeCopy && ok && recorded != copy)
+        QFile::remove(copy); // our own duplicate of a moment ago, which nothing refers to
+    if (madeCopy && !ok)
+        setError(error, tr("the copy %1 was saved, but the take could not be marked as a favourite: %2")
+                            .arg(QDir::toNativeSeparators(copy), error ? *error : QString()));
+    if (ok && savedPath)
+        *savedPath = recorded;
+    return ok;
 }
 
 bool Library::setRating(const QString& id, int rating, QString* error)
@@ -710,13 +489,8 @@ bool Library::setRating(const QString& id, int rating, QString* error)
         setError(error, tr("a rating is 0 to 5 stars, not %1").arg(rating));
         return false;
     }
-    return change(
-        id,
-        [rating](Take& take, QString*) {
-            take.rating = rating;
-            return true;
-        },
-        error);
+    return set(
+        id, [rating](Take& take) { take.rating = rating; }, error);
 }
 
 bool Library::setTags(const QString& id, const QStringList& tags, QString* error)
@@ -727,46 +501,41 @@ bool Library::setTags(const QString& id, const QStringList& tags, QString* error
         if (!t.isEmpty() && !clean.contains(t, Qt::CaseInsensitive))
             clean << t;
     }
-    return change(
-        id,
-        [&clean](Take& take, QString*) {
-            take.tags = clean;
-            return true;
-        },
-        error);
+    return set(
+        id, [&clean](Take& take) { take.tags = clean; }, error);
 }
 
 bool Library::setNote(const QString& id, const QString& note, QString* error)
 {
-    return change(
-        id,
-        [&note](Take& take, QString*) {
-            take.note = note;
-            return true;
-        },
-        error);
+    return set(
+        id, [&note](Take& take) { take.note = note; }, error);
 }
 
 bool Library::moveToTrash(const QString& id, QString* error)
 {
+    return setTrashed(id, true, error);
+}
+
+bool Library::restore(const QString& id, QString* error)
+{
+    return setTrashed(id, false, error);
+}
+
+bool Library::set(const QString& id, const std::function<void(Take&)>& assign, QString* error)
+{
     return change(
         id,
-        [](Take& take, QString*) {
-            take.trashed = true;
+        [&assign](Take& take, QString*) {
+            assign(take);
             return true;
         },
         error);
 }
 
-bool Library::restore(const QString& id, QString* error)
+bool Library::setTrashed(const QString& id, bool trashed, QString* error)
 {
-    return change(
-        id,
-        [](Take& take, QString*) {
-            take.trashed = false;
-            return true;
-        },
-        error);
+    return set(
+        id, [trashed](Take& take) { take.trashed = trashed; }, error);
 }
 
 int Library::emptyTrash(QString* error)
@@ -797,7 +566,7 @@ int Library::emptyTrash(QString* error)
         m_db->rollback();
         return -1;
     }
-    emit takesRemoved();
+    emit trashEmptied();
     return int(deleted.size());
 }
 
@@ -806,23 +575,13 @@ bool Library::exportTake(const QString& id, const QString& path, AudioFormat for
     const auto take = find(id, error);
     if (!take)
         return false;
-    const AudioFormat target = format == AudioFormat::Unknown ? audioFormatFromName(path) : format;
-    if (target == AudioFormat::Unknown) {
-        setError(error, tr("say which format to export: end the file name with .wav, .flac, .ogg or .mp3"));
-        return false;
-    }
-    QByteArray audio = readAudio(*take, error);
+    const QByteArray audio = readAudio(*take, error);
     if (audio.isEmpty())
         return false;
-    if (sniffAudioFormat(audio) != target) {
-        QString whyNot;
-        const auto converted = AudioCodec::convert(audio, target, &whyNot);
-        if (!converted) {
-            setError(error, tr("could not convert take %1 to %2: %3")
-                                .arg(take->id, audioFormatExtension(target).toUpper(), whyNot));
-            return false;
-        }
-        audio = *converted;
-    }
-    return FavouriteExporter::writeFile(path, audio, overwrite, error);
+    const AudioFormat target = format == AudioFormat::Unknown ? audioFormatFromName(path) : format;
+    const AtomicFile::WriteResult written =
+        AudioFile::write(path, audio, target, overwrite ? AtomicFile::Mode::Replace : AtomicFile::Mode::NoReplace);
+    if (!written.ok())
+        setError(error, written.error);
+    return written.ok();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "library/ClipsFolder.h"
 #include "library/LibraryTypes.h"
 #include "model/GenerationResult.h"
 #include "model/Take.h"
@@ -50,19 +51,20 @@ public:
     const LibraryOptions& options() const;
     void setOptions(const LibraryOptions& options);
 
-    /// Stores a successful result: audio bytes exactly as returned -> clips/YYYY/MM/<id>.<ext> (QSaveFile), then
+    /// Stores a successful result: audio bytes exactly as returned -> clips/YYYY/MM/<id>.<ext> (AtomicFile), then
     /// the sidecar <id>.json beside it, then the row. Returns the take, or nothing with `error` set; nothing
     /// half-written stays behind as a row. If only the row cannot be written, the files stay and the take comes
     /// back at the next open (the error says so). `parentId` must name an existing take when given.
     std::optional<Take> add(const GenerationResult& result, const QString& parentId = {}, QString* error = nullptr);
 
     /// Exact id or a unique prefix (>= 4 characters, case-insensitive); trashed takes included. `error` says
-    /// "no take X" or "X matches 3 takes: be more specific".
+    /// "no take X" or "X matches 3 takes: be more specific", or that the index could not be read and what to do.
     std::optional<Take> find(const QString& idOrPrefix, QString* error = nullptr) const;
-    /// Newest first.
-    QList<Take> takes(const TakeQuery& query) const;
-    /// Same filters, ignoring limit, offset and paging.
-    int count(const TakeQuery& query) const;
+    /// Newest first. When the index cannot be read the list is empty and `error` says why and what to do (an empty
+    /// list alone would read as "no takes match").
+    QList<Take> takes(const TakeQuery& query, QString* error = nullptr) const;
+    /// Same filters, ignoring limit, offset and paging. -1 with `error` set when the index cannot be read.
+    int count(const TakeQuery& query, QString* error = nullptr) const;
     /// Whether take `id` passes the query's filters (limit, offset and paging ignored).
     bool matches(const QString& id, const TakeQuery& query) const;
     /// A number that changes whenever another Library (another process, or another instance here) has committed a
@@ -76,9 +78,10 @@ public:
     QByteArray readAudio(const Take& take, QString* error = nullptr) const;
 
     /// Favourite on: saves a copy to options().favouritesDir named by options().fileNameTemplate, never
-    /// overwriting, with the recipe embedded as tags (see FavouriteExporter); a copy saved before that still exists
-    /// is reused. Favourite off: the copy stays (the app never deletes what it saved into the user's folders).
-    /// `savedPath` gets the copy's path.
+    /// overwriting, with the recipe embedded as tags (see Favourites); a copy saved before that still exists
+    /// is reused. The copy is written before the short transaction that records it, so other writers do not wait
+    /// for it; should recording fail, the copy stays and `error` says where. Favourite off: the copy stays (the app
+    /// never deletes what it saved into the user's folders). `savedPath` gets the copy's path.
     bool setFavourite(const QString& id, bool favourite, QString* savedPath = nullptr, QString* error = nullptr);
     bool setRating(const QString& id, int rating, QString* error = nullptr);
     /// Tags are trimmed; empty ones and repeats (ignoring case) are dropped.
@@ -100,27 +103,29 @@ public:
 signals:
     void takeAdded(const Take& take);
     void takeChanged(const Take& take);
-    /// Takes went away or the whole index changed (emptied trash, rebuild): re-read.
-    void takesRemoved();
+    /// The trash was emptied: its takes are gone for good.
+    void trashEmptied();
+    /// The index was rebuilt from the clips folder: re-read everything.
+    void reindexed();
 
 private:
-    /// Audio without a sidecar younger than this is left alone: its writer is probably still at work.
-    static constexpr int InFlightSecs = 10;
+    /// A random id is taken already with odds of one in 10^10 even at 100,000 takes: this many draws in a row that
+    /// are all taken mean something else is wrong.
+    static constexpr int MaxIdAttempts = 16;
 
-    struct DiskEntry;
-    struct ClipsScan;
     bool checkWritable(QString* error) const;
+    bool setTrashed(const QString& id, bool trashed, QString* error);
+    /// change() for an edit that cannot fail.
+    bool set(const QString& id, const std::function<void(Take&)>& assign, QString* error);
     bool change(const QString& id, const std::function<bool(Take&, QString*)>& edit, QString* error);
-    /// Walks clips/, listing only folders whose time differs from `recorded` (all of them when it is empty).
-    ClipsScan scanClips(const QHash<QString, qint64>& recorded) const;
-    std::optional<Take> takeFromDisk(const QString& id, const DiskEntry& entry, bool writeMissingSidecar,
-                                     bool* inFlight = nullptr) const;
-    int indexFromDisk(QString* error);
-    void reconcile(OpenReport& report);
     QString moveAside(QString* error) const;
-    QString newId() const;
+    /// An id no take has or had; nothing, with `error` set, when the index cannot be asked.
+    std::optional<QString> newId(QString* error) const;
+    /// What to tell when the index answers a read with `reason` (an SQL error): what failed and what to do.
+    QString indexError(const QString& reason) const;
 
     QString m_root;
+    ClipsFolder m_clips;
     LibraryOptions m_options;
     QString m_connectionName;
     std::unique_ptr<LibraryDatabase> m_db;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "library/LibrarySchema.h"
 #include "library/LibraryTypes.h"
 #include "model/Take.h"
 
@@ -14,8 +15,9 @@
 
 class QSqlQuery;
 
-/// The library's SQLite index (through Qt SQL's QSQLITE driver): connection set-up, schema migrations and every
-/// SQL statement. It only indexes what is in the clips folder; Library decides what to do when it is damaged.
+/// The library's SQLite index (through Qt SQL's QSQLITE driver): its connection and every SQL statement over the
+/// takes (LibrarySchema sets the connection up and keeps the file's layout current). It only indexes what is in the
+/// clips folder; Library decides what to do when it is damaged.
 ///
 /// One instance owns one named connection, so several instances (the window and the CLI, or two objects in one
 /// process) can use the same file at the same time: WAL journaling plus a busy timeout make writers wait for each
@@ -24,19 +26,8 @@ class LibraryDatabase final
 {
 public:
     /// The schema version this build writes (PRAGMA user_version). A file with a higher one opens read-only.
-    static constexpr int SchemaVersion = 1;
-    static constexpr int BusyTimeoutMs = 5000;
-    /// PRAGMA integrity_check reads every page and checks every index entry: about 5 ms per 1,000 takes. Files up to
-    /// this size get it on every open; larger ones get PRAGMA quick_check (page and b-tree structure, a fifth of the
-    /// cost; it catches truncated, overwritten and garbage files) and the full check once per FullCheckInterval.
-    static constexpr qint64 FullCheckMaxBytes = 16 * 1024 * 1024;
-    static constexpr qint64 FullCheckIntervalSecs = 24 * 3600;
-
-    enum class IntegrityCheck
-    {
-        Auto, ///< full for small files or when the last full check is older than FullCheckIntervalSecs
-        Full, ///< always PRAGMA integrity_check
-    };
+    static constexpr int SchemaVersion = LibrarySchema::Version;
+    using IntegrityCheck = LibrarySchema::IntegrityCheck;
 
     /// Where an indexed take's audio is meant to be, and whether it is flagged missing.
     struct IndexedAudio
@@ -45,14 +36,10 @@ public:
         bool missing = false;
     };
 
-    enum class Status
-    {
-        Ok,          ///< open for reading and writing, migrated to SchemaVersion
-        NewerSchema, ///< made by a newer app: open read-only
-        Corrupt,     ///< not a database, truncated or failing integrity_check: left open so the caller can copy the
-                     ///< -wal/-shm files before close() (SQLite deletes them on close)
-        Failed,      ///< could not be opened for another reason (permissions, disk, WAL refused): closed again
-    };
+    /// What open() found. Ok: open for reading and writing, migrated to SchemaVersion. NewerSchema: open read-only.
+    /// Corrupt: left open so the caller can copy the -wal/-shm files before close() (SQLite deletes them on close).
+    /// Failed: closed again.
+    using Status = LibrarySchema::Status;
 
     LibraryDatabase(const QString& path, const QString& connectionName);
     ~LibraryDatabase();
@@ -94,11 +81,15 @@ public:
     /// Points a take at audio found in another folder (the user moved the file) and clears its missing flag.
     bool setAudioPath(const QString& id, const QString& relativePath, QString* error);
 
-    std::optional<Take> take(const QString& id) const;
+    /// Nothing when there is no such take, or when the index could not be read (`error` is then set).
+    std::optional<Take> take(const QString& id, QString* error = nullptr) const;
     /// Up to `limit` takes whose id starts with `prefix`, in id order; `total` gets how many there are in all.
-    QList<Take> takesWithPrefix(const QString& prefix, int limit, int* total) const;
+    /// Empty, with `total` 0 and `error` set, when the index could not be read.
+    QList<Take> takesWithPrefix(const QString& prefix, int limit, int* total, QString* error = nullptr) const;
+    /// Empty with `error` set when the index could not be read.
     QList<Take> takes(const TakeQuery& query, QString* error = nullptr) const;
-    int count(const TakeQuery& query) const;
+    /// -1 with `error` set when the index could not be read.
+    int count(const TakeQuery& query, QString* error = nullptr) const;
     /// Whether the take `id` passes the query's filters (limit, offset and paging ignored).
     bool matches(const QString& id, const TakeQuery& query) const;
     /// Every indexed take (`dirs` empty), or those whose audio is directly in one of `dirs`: the cheap list the
@@ -110,19 +101,12 @@ public:
     /// Replaces the recorded folder times (inside the caller's transaction).
     bool saveScannedDirs(const QHash<QString, qint64>& dirs, QString* error);
     QStringList trashedIds() const;
-    /// True when `id` is indexed or was retired.
-    bool idInUse(const QString& id) const;
+    /// Whether `id` is indexed or was retired; nothing, with `error` set, when the index could not be asked.
+    std::optional<bool> idInUse(const QString& id, QString* error = nullptr) const;
     /// PRAGMA data_version: changes when another connection commits to the file; -1 when unknown.
     qint64 dataVersion() const;
 
 private:
-    Status configure(IntegrityCheck check, QString* error);
-    bool fullCheckDue(IntegrityCheck check) const;
-    void recordFullCheck();
-    bool migrate(QString* error);
-    void setUpFullTextSearch(bool wanted);
-    bool exec(const QString& sql, QString* error = nullptr) const;
-    void bindFilters(QSqlQuery& query, const QList<QVariant>& values) const;
     QString whereClause(const TakeQuery& query, QList<QVariant>* values) const;
 
     QString m_path;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "platform/AppPaths.h"
+#include "platform/FileNames.h"
+#include "platform/Settings.h"
 
 #include <QDateTime>
 #include <QString>
@@ -10,12 +12,12 @@ struct LibraryOptions
 {
     QString favouritesDir = AppPaths::defaultFavouritesDir();
     /// Fields: {prompt} {seed} {duration} {id} {date} {provider}; the result is made safe for every filesystem.
-    QString fileNameTemplate = QStringLiteral("{prompt}_{seed}_{duration}s");
+    QString fileNameTemplate = FileNames::DefaultTemplate;
     double costPerTake = 0.037; ///< dollars per Segmind take; offline takes cost nothing
     /// Use SQLite FTS5 for search when the SQLite build has it. Off forces the LIKE fallback (tests use this).
     bool useFullTextSearch = true;
     /// Run PRAGMA integrity_check on every open. Off: databases over 16 MB (~40,000 takes) get the much cheaper
-    /// PRAGMA quick_check, and the full check once a day (see LibraryDatabase::FullCheckMaxBytes).
+    /// PRAGMA quick_check, and the full check once a day (see LibrarySchema::FullCheckMaxBytes).
     bool alwaysFullIntegrityCheck = false;
 };
 
@@ -49,3 +51,13 @@ struct OpenReport
     int reattached = 0;              ///< takes found on disk without a row and indexed again
     bool fullIntegrityCheck = false; ///< PRAGMA integrity_check ran (otherwise quick_check)
 };
+
+/// The library's options as the musician set them.
+inline LibraryOptions libraryOptionsFrom(const Settings& settings)
+{
+    LibraryOptions options;
+    options.favouritesDir = settings.favouritesDir();
+    options.fileNameTemplate = settings.fileNameTemplate();
+    options.costPerTake = settings.costPerTake();
+    return options;
+}

@@ -1,34 +1,28 @@
 #include "library/TakeSidecar.h"
 
+#include "model/TextUtils.h"
+#include "platform/AtomicFile.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-void setError(QString* error, const QString& text)
-{
-    if (error)
-        *error = text;
-}
-
-} // namespace
-
 namespace TakeSidecar {
 
-QByteArray toJson(const Take& take, bool indented)
+namespace {
+
+QJsonObject toObject(const Take& take)
 {
     QJsonObject o;
     o.insert(u"schema"_s, Schema);
     o.insert(u"app"_s, u"MusicGen Studio"_s);
-    o.insert(u"appVersion"_s, QStringLiteral(MUSICGEN_VERSION));
+    o.insert(u"appVersion"_s, QString::fromUtf8(MUSICGEN_VERSION));
     o.insert(u"id"_s, take.id);
     o.insert(u"created"_s, take.created.toUTC().toString(Qt::ISODateWithMs));
     o.insert(u"prompt"_s, take.prompt);
@@ -54,7 +48,28 @@ QByteArray toJson(const Take& take, bool indented)
     o.insert(u"trashed"_s, take.trashed);
     o.insert(u"parentId"_s, take.parentId);
     o.insert(u"audio"_s, take.audioRelativePath);
-    return QJsonDocument(o).toJson(indented ? QJsonDocument::Indented : QJsonDocument::Compact);
+    return o;
+}
+
+} // namespace
+
+QByteArray toJson(const Take& take, bool indented)
+{
+    return QJsonDocument(toObject(take)).toJson(indented ? QJsonDocument::Indented : QJsonDocument::Compact);
+}
+
+QByteArray toShortJson(const Take& take, int maxBytes)
+{
+    QByteArray json = toJson(take, false);
+    Take shortened = take;
+    while (json.size() > maxBytes && !shortened.prompt.isEmpty()) {
+        const int excess = int(json.size()) - maxBytes + 32; // room for the "promptTruncated" marker
+        shortened.prompt = truncateUtf8(shortened.prompt, std::max(0, int(shortened.prompt.toUtf8().size()) - excess));
+        QJsonObject recipe = toObject(shortened);
+        recipe.insert(u"promptTruncated"_s, true);
+        json = QJsonDocument(recipe).toJson(QJsonDocument::Compact);
+    }
+    return json;
 }
 
 std::optional<Take> fromJson(const QByteArray& json, QString* error)
@@ -105,14 +120,10 @@ std::optional<Take> fromJson(const QByteArray& json, QString* error)
 
 bool write(const QString& path, const Take& take, QString* error)
 {
-    const QByteArray json = toJson(take);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit()) {
-        setError(error,
-                 QCoreApplication::translate("TakeSidecar", "could not write %1: %2").arg(path, file.errorString()));
-        return false;
-    }
-    return true;
+    const AtomicFile::WriteResult written = AtomicFile::write(path, toJson(take), AtomicFile::Mode::Replace);
+    if (!written.ok())
+        setError(error, written.error);
+    return written.ok();
 }
 
 std::optional<Take> read(const QString& path, QString* error)

@@ -18,10 +18,15 @@ inline constexpr int Schema = 1;
 /// the take), plus "schema" and the app's name and version.
 QByteArray toJson(const Take& take, bool indented = true);
 
+/// The recipe as compact JSON of at most `maxBytes` bytes, for tag fields with a limit: toJson(take, false) when
+/// that fits, otherwise with the prompt cut until it does and "promptTruncated": true added (the sidecar keeps the
+/// whole prompt).
+QByteArray toShortJson(const Take& take, int maxBytes);
+
 /// Reads a sidecar. Returns nothing when the bytes are not a sidecar of a valid take id; `error` then says why.
 std::optional<Take> fromJson(const QByteArray& json, QString* error = nullptr);
 
-/// Writes `take`'s sidecar to `path` atomically (QSaveFile); on failure nothing changes and `error` says why.
+/// Writes `take`'s sidecar to `path` atomically (AtomicFile); on failure nothing changes and `error` says why.
 bool write(const QString& path, const Take& take, QString* error = nullptr);
 
 /// Reads the sidecar at `path`.

@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+using namespace Qt::StringLiterals;
+
 QString errorKindSummary(ErrorKind kind)
 {
     switch (kind) {
@@ -48,12 +50,12 @@ QString GenerationError::toUserText() const
 {
     QString text = errorKindSummary(kind);
     if (httpStatus > 0)
-        text += QStringLiteral(" (HTTP %1)").arg(httpStatus);
+        text += u" (HTTP %1)"_s.arg(httpStatus);
     const QString words = serverMessage.isEmpty() ? detail : serverMessage;
     if (!words.isEmpty())
-        text += QStringLiteral(": ") + words;
+        text += u": "_s + words;
     const QString advice = errorKindAdvice(kind);
     if (!advice.isEmpty())
-        text += QStringLiteral(" — ") + advice;
+        text += u" — "_s + advice;
     return text;
 }

@@ -53,6 +53,12 @@ QString messageFromJson(const QJsonValue& value)
 
 } // namespace
 
+QUrl defaultApiBase()
+{
+    const QString fromEnvironment = qEnvironmentVariable("MUSICGEN_API_BASE");
+    return QUrl(fromEnvironment.isEmpty() ? QString::fromLatin1(DefaultApiBase) : fromEnvironment, QUrl::StrictMode);
+}
+
 QUrl generateUrl(const QUrl& apiBase)
 {
     return withPath(apiBase, QLatin1StringView(ModelSlug));

@@ -17,6 +17,10 @@ inline constexpr auto ModelSlug = "meta-musicgen-medium";
 inline constexpr qint64 MaxResponseBytes = 64 * 1024 * 1024;
 inline constexpr int MaxServerMessageLength = 300;
 
+/// The API base when none is given: $MUSICGEN_API_BASE when it is set, else DefaultApiBase. The one place the
+/// variable is read. Not checked here: callers that can report a bad URL ask Settings::isUsableApiBase().
+QUrl defaultApiBase();
+
 /// {api-base}/meta-musicgen-medium; a trailing slash on the base is tolerated.
 QUrl generateUrl(const QUrl& apiBase);
 /// {api-base}/get-user-credits

@@ -5,8 +5,10 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <QRandomGenerator>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -54,6 +56,13 @@ GenerationError errorFromStatus(const HttpResponse& response, const QByteArray& 
     return error;
 }
 
+/// What AudioCodec::probe() said about a body.
+struct ProbeOutcome
+{
+    std::optional<AudioInfo> info;
+    QString whyNot;
+};
+
 class SegmindJob final : public GenerationJob
 {
 public:
@@ -98,6 +107,9 @@ public:
             m_call->abort();
             m_call = nullptr;
         }
+        // The probe cannot be stopped; without its watcher its outcome reaches nobody.
+        delete m_probe;
+        m_probe = nullptr;
         GenerationError error;
         error.kind = ErrorKind::Cancelled;
         QTimer::singleShot(0, this, [this, error] { finish(error); });
@@ -147,19 +159,7 @@ private:
             return;
         }
         if (response.status == 200) {
-            QString whyNot;
-            const auto info = AudioCodec::probe(response.body, &whyNot);
-            if (!info) {
-                GenerationError error;
-                error.kind = ErrorKind::BadAudio;
-                error.httpStatus = 200;
-                error.detail = whyNot;
-                finish(error);
-                return;
-            }
-            m_result.audio = response.body;
-            m_result.audioInfo = *info;
-            finish({});
+            probeAudio(response.body);
             return;
         }
         const GenerationError error = errorFromStatus(response, m_config.apiKey);
@@ -168,6 +168,39 @@ private:
                        SegmindApi::parseRetryAfter(response.header("retry-after"), QDateTime::currentDateTimeUtc())))
             return;
         finish(error);
+    }
+
+    /// Checks that a 200's body is audio on a pool thread: an MP3 without a frame count is measured by decoding
+    /// all of it, which must not hold up the thread the job lives on (the window's). The pool task owns a copy of the
+    /// body and nothing else, so a job cancelled or deleted meanwhile is never touched.
+    void probeAudio(const QByteArray& body)
+    {
+        m_deadline.stop(); // the take is paid for: it is judged however long that takes
+        m_result.audio = body;
+        m_probe = new QFutureWatcher<ProbeOutcome>(this);
+        connect(m_probe, &QFutureWatcherBase::finished, this, [this] { onProbed(); });
+        m_probe->setFuture(QtConcurrent::run([body] {
+            ProbeOutcome outcome;
+            outcome.info = AudioCodec::probe(body, &outcome.whyNot);
+            return outcome;
+        }));
+    }
+
+    void onProbed()
+    {
+        const ProbeOutcome outcome = m_probe->result();
+        m_probe->deleteLater();
+        m_probe = nullptr;
+        if (!outcome.info) {
+            GenerationError error;
+            error.kind = ErrorKind::BadAudio;
+            error.httpStatus = 200;
+            error.detail = outcome.whyNot;
+            finish(error);
+            return;
+        }
+        m_result.audioInfo = *outcome.info;
+        finish({});
     }
 
     /// Schedules another attempt when one is left and the wait fits; returns false to give up.
@@ -257,6 +290,7 @@ private:
     qint64 m_retryAt = 0;
     QString m_pendingGiveUpNote;
     HttpCall* m_call = nullptr;
+    QFutureWatcher<ProbeOutcome>* m_probe = nullptr;
     bool m_cancelling = false;
     bool m_finished = false;
 };

@@ -11,11 +11,6 @@ QString dataDir()
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + u"/musicgen-studio"_s;
 }
 
-QString cacheDir()
-{
-    return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + u"/musicgen-studio"_s;
-}
-
 QString defaultFavouritesDir()
 {
     // Qt reads XDG_MUSIC_DIR only from user-dirs.dirs; the environment variable wins here, as it does for the

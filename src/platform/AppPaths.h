@@ -2,14 +2,12 @@
 
 #include <QString>
 
-/// Where the app keeps its files. All under QStandardPaths, so XDG_DATA_HOME, XDG_CONFIG_HOME, XDG_CACHE_HOME
-/// and XDG_MUSIC_DIR move them, and a test isolates everything by pointing those at a temporary folder.
+/// Where the app keeps its files. All under QStandardPaths, so XDG_DATA_HOME, XDG_CONFIG_HOME and XDG_MUSIC_DIR
+/// move them, and a test isolates everything by pointing those at a temporary folder.
 namespace AppPaths {
 
 /// $XDG_DATA_HOME/musicgen-studio: the library (database and clips).
 QString dataDir();
-/// $XDG_CACHE_HOME/musicgen-studio: what can be thrown away (waveform peaks, temporary renders).
-QString cacheDir();
 /// <Music folder>/MusicGen Studio: the default favourites folder.
 QString defaultFavouritesDir();
 

@@ -2,6 +2,7 @@
 
 #include "model/GenerationRequest.h"
 #include "platform/AppPaths.h"
+#include "platform/FileNames.h"
 
 #include <QLoggingCategory>
 #include <QSettings>
@@ -59,10 +60,7 @@ const QList<Entry>& table()
              return QStringList{u"automatic"_s, u"segmind"_s, u"offline"_s, u"custom"_s}.contains(v.toString());
          }},
         {"customApiBase", constant(u"http://127.0.0.1:8765/v1"_s),
-         [](const QVariant& v) {
-             const QUrl url(v.toString(), QUrl::StrictMode);
-             return url.isValid() && (url.scheme() == "http"_L1 || url.scheme() == "https"_L1) && !url.host().isEmpty();
-         }},
+         [](const QVariant& v) { return Settings::isUsableApiBase(QUrl(v.toString(), QUrl::StrictMode)); }},
         {"timeoutSeconds", constant(300), [](const QVariant& v) { return isIntIn(v, 10, 3600); }},
         {"idleTimeoutSeconds", constant(60), [](const QVariant& v) { return isIntIn(v, 5, 3600); }},
         {"retries", constant(2), [](const QVariant& v) { return isIntIn(v, 0, 10); }},
@@ -70,7 +68,7 @@ const QList<Entry>& table()
         {"autoPlay", constant(true), isBool},
         {"outputDevice", constant(QByteArray()), isAnything},
         {"favouritesDir", [] { return QVariant(AppPaths::defaultFavouritesDir()); }, isNonEmptyString},
-        {"fileNameTemplate", constant(u"{prompt}_{seed}_{duration}s"_s), isNonEmptyString},
+        {"fileNameTemplate", constant(QString(FileNames::DefaultTemplate)), isNonEmptyString},
         {"exportFormat", constant(u"wav"_s),
          [](const QVariant& v) { return audioFormatFromName(v.toString()) != AudioFormat::Unknown; }},
         {"costPerTake", constant(0.037),
@@ -184,6 +182,10 @@ QUrl Settings::customApiBase() const
 void Settings::setCustomApiBase(const QUrl& url)
 {
     write("customApiBase", url.toString());
+}
+bool Settings::isUsableApiBase(const QUrl& url)
+{
+    return url.isValid() && (url.scheme() == "http"_L1 || url.scheme() == "https"_L1) && !url.host().isEmpty();
 }
 int Settings::timeoutSeconds() const
 {

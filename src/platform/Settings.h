@@ -42,6 +42,9 @@ public:
     /// The Segmind-compatible endpoint base for CustomEndpoint.
     QUrl customApiBase() const;
     void setCustomApiBase(const QUrl& url);
+    /// True for an endpoint base the app can send to: a valid http or https URL with a host. The one check for
+    /// the custom endpoint, --api-base and MUSICGEN_API_BASE.
+    static bool isUsableApiBase(const QUrl& url);
     int timeoutSeconds() const;
     void setTimeoutSeconds(int seconds);
     int idleTimeoutSeconds() const;

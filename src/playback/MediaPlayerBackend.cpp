@@ -5,9 +5,11 @@
 #include <QMediaDevices>
 #include <QMediaPlayer>
 
+using namespace Qt::StringLiterals;
+
 MediaPlayerBackend::MediaPlayerBackend(QObject* parent) : PlayerBackend(parent), m_context(new QObject)
 {
-    m_thread.setObjectName(QStringLiteral("MediaPlayer"));
+    m_thread.setObjectName(u"MediaPlayer"_s);
     m_context->moveToThread(&m_thread);
     m_thread.start();
     post([this] {

@@ -1,4 +1,5 @@
 #include "TestAudio.h"
+#include "TestFormats.h"
 #include "audio/AudioCodec.h"
 
 #include <QTest>
@@ -19,7 +20,24 @@ private slots:
     void probeRejectsWhatIsNotAudio_data();
     void probeRejectsWhatIsNotAudio();
     void convertKeepsRateChannelsAndLength();
+    void peaksOfSilenceAndSquare();
+    void peaksMixChannels();
+    void peaksRefuseNonsense();
 };
+
+namespace {
+
+// `seconds` of silence, then `seconds` of a full-scale square wave (50 samples up, 50 down).
+QByteArray silenceThenSquare(double seconds, int sampleRate = 32000)
+{
+    const auto half = size_t(seconds * sampleRate);
+    std::vector<qint16> samples(2 * half, 0);
+    for (size_t i = half; i < samples.size(); ++i)
+        samples[i] = (i / 50) % 2 ? qint16(-32768) : qint16(32767);
+    return TestAudio::pcmWav(samples, sampleRate);
+}
+
+} // namespace
 
 void TestAudioCodec::sniffing_data()
 {
@@ -72,21 +90,18 @@ void TestAudioCodec::extensions()
 void TestAudioCodec::probeReadsEveryFormat_data()
 {
     QTest::addColumn<AudioFormat>("format");
-    QTest::newRow("wav") << AudioFormat::Wav;
-    QTest::newRow("flac") << AudioFormat::Flac;
-    QTest::newRow("ogg") << AudioFormat::Ogg;
-    QTest::newRow("mp3") << AudioFormat::Mp3;
+    for (const auto& [extension, format] : TestFormats::Every)
+        QTest::newRow(extension) << format;
 }
 
 void TestAudioCodec::probeReadsEveryFormat()
 {
     QFETCH(AudioFormat, format);
-    const QByteArray wav = TestAudio::sineWav(2.0, 32000, 1);
     QString whyNot;
-    const auto encoded = format == AudioFormat::Wav ? std::optional(wav) : AudioCodec::convert(wav, format, &whyNot);
-    QVERIFY2(encoded.has_value(), qPrintable(whyNot));
-    QCOMPARE(sniffAudioFormat(*encoded), format);
-    const auto info = AudioCodec::probe(*encoded, &whyNot);
+    const QByteArray encoded = TestFormats::sine(format, 2.0, &whyNot); // 32 kHz mono
+    QVERIFY2(!encoded.isEmpty(), qPrintable(whyNot));
+    QCOMPARE(sniffAudioFormat(encoded), format);
+    const auto info = AudioCodec::probe(encoded, &whyNot);
     QVERIFY2(info.has_value(), qPrintable(whyNot));
     QCOMPARE(info->format, format);
     QCOMPARE(info->sampleRate, 32000);
@@ -131,6 +146,59 @@ void TestAudioCodec::convertKeepsRateChannelsAndLength()
     QCOMPARE(info->channels, 2);
     QCOMPARE(info->sampleRate, 44100);
     QCOMPARE(info->frames, qint64(66150));
+}
+
+void TestAudioCodec::peaksOfSilenceAndSquare()
+{
+    const QByteArray wav = silenceThenSquare(1.0);
+    QString whyNot;
+    const auto peaks = AudioCodec::peaks(wav, 100, &whyNot);
+    QVERIFY2(peaks, qPrintable(whyNot));
+    QCOMPARE(peaks->minimum.size(), 100);
+    QCOMPARE(peaks->maximum.size(), 100);
+    for (int i = 0; i < 100; ++i) {
+        QVERIFY(peaks->minimum[i] <= peaks->maximum[i]);
+        if (i < 50) { // silence
+            QCOMPARE(peaks->minimum[i], 0.0F);
+            QCOMPARE(peaks->maximum[i], 0.0F);
+        } else { // each slice holds whole periods of the square
+            QVERIFY2(peaks->minimum[i] == -1.0F, qPrintable(QString::number(peaks->minimum[i])));
+            QVERIFY2(peaks->maximum[i] > 0.999F, qPrintable(QString::number(peaks->maximum[i])));
+        }
+    }
+    // More slices than frames: every frame lands in a slice of its own, the rest stay empty.
+    const auto fine = AudioCodec::peaks(TestAudio::pcmWav({16384, -16384, 0}), 6);
+    QVERIFY(fine);
+    QCOMPARE(fine->maximum, (QList<float>{0.5F, 0.0F, 0.0F, 0.0F, 0.0F, 0.0F}));
+    QCOMPARE(fine->minimum, (QList<float>{0.0F, 0.0F, -0.5F, 0.0F, 0.0F, 0.0F}));
+}
+
+void TestAudioCodec::peaksMixChannels()
+{
+    // Left at +half scale, right at -half scale: they cancel out in the mix a waveform shows.
+    std::vector<qint16> samples;
+    for (int i = 0; i < 3200; ++i)
+        samples.insert(samples.end(), {16384, -16384});
+    const auto cancelled = AudioCodec::peaks(TestAudio::pcmWav(samples, 32000, 2), 10);
+    QVERIFY(cancelled);
+    for (int i = 0; i < 10; ++i) {
+        QCOMPARE(cancelled->minimum[i], 0.0F);
+        QCOMPARE(cancelled->maximum[i], 0.0F);
+    }
+    const auto sine = AudioCodec::peaks(TestAudio::sineWav(0.5, 32000, 2), 10);
+    QVERIFY(sine);
+    for (int i = 0; i < 10; ++i) {
+        QVERIFY(std::abs(sine->maximum[i] - 16000.0F / 32768) < 0.001F);
+        QVERIFY(std::abs(sine->minimum[i] + 16000.0F / 32768) < 0.001F);
+    }
+}
+
+void TestAudioCodec::peaksRefuseNonsense()
+{
+    QString whyNot;
+    QVERIFY(!AudioCodec::peaks(QByteArray("<html>"), 10, &whyNot));
+    QVERIFY2(whyNot.contains(u"not WAV"_s), qPrintable(whyNot));
+    QVERIFY(!AudioCodec::peaks(TestAudio::sineWav(0.1), 0));
 }
 
 QTEST_GUILESS_MAIN(TestAudioCodec)

@@ -1,12 +1,15 @@
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
+#include "TestFormats.h"
 #include "audio/AudioCodec.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -44,8 +47,12 @@ private slots:
     void jsonDescribesTheTake();
     void invalidInputSendsNothing_data();
     void invalidInputSendsNothing();
+    void aBadApiBaseInTheEnvironmentSendsNothing();
     void exitCodesFollowTheContract_data();
     void exitCodesFollowTheContract();
+    void retriesAreAnnouncedOncePerRetry();
+    void aTakeThatCannotBeWrittenWhereAskedIsKept();
+    void withoutHistoryItIsRescuedUnderTheDataFolder();
     void idleTimeoutExitsWithSeven();
     void ctrlCCancelsCleanly();
     void segmindWithoutAKeyExitsWithThree();
@@ -60,6 +67,7 @@ private:
 
     QTemporaryDir m_work;
     std::unique_ptr<ScriptedHttpServer> m_server;
+    QHash<QString, QString> m_environment; ///< set for the next runs of this test, over the defaults
 };
 
 void TestCliGenerate::init()
@@ -68,6 +76,7 @@ void TestCliGenerate::init()
         QFile::remove(m_work.filePath(name));
     m_server = std::make_unique<ScriptedHttpServer>();
     QVERIFY(m_server->listen());
+    m_environment.clear();
 }
 
 void TestCliGenerate::cleanup()
@@ -78,13 +87,15 @@ void TestCliGenerate::cleanup()
 CliRun TestCliGenerate::runCli(const QStringList& arguments, bool withKey, int timeoutMs)
 {
     QProcess process;
-    process.setProgram(QStringLiteral(MUSICGEN_CLI_PATH));
+    process.setProgram(QString::fromUtf8(MUSICGEN_CLI_PATH));
     process.setArguments(arguments);
     process.setWorkingDirectory(m_work.path());
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(u"MUSICGEN_API_BASE"_s, m_server->baseUrl().toString() + u"/v1"_s);
     if (withKey)
         environment.insert(u"SEGMIND_API_KEY"_s, Key);
+    for (auto it = m_environment.cbegin(); it != m_environment.cend(); ++it)
+        environment.insert(it.key(), it.value());
     process.setProcessEnvironment(environment);
     QSignalSpy finished(&process, &QProcess::finished);
     process.start();
@@ -126,12 +137,7 @@ void TestCliGenerate::writesTheClipAndPrintsItsPath()
 
 void TestCliGenerate::outputExtensionChoosesTheFormat_data()
 {
-    QTest::addColumn<QString>("name");
-    QTest::addColumn<AudioFormat>("format");
-    QTest::newRow("wav") << u"out.wav"_s << AudioFormat::Wav;
-    QTest::newRow("flac") << u"out.flac"_s << AudioFormat::Flac;
-    QTest::newRow("ogg") << u"out.ogg"_s << AudioFormat::Ogg;
-    QTest::newRow("mp3") << u"out.mp3"_s << AudioFormat::Mp3;
+    TestFormats::fileNameRows(u"out"_s);
 }
 
 void TestCliGenerate::outputExtensionChoosesTheFormat()
@@ -153,7 +159,8 @@ void TestCliGenerate::outputExtensionChoosesTheFormat()
 void TestCliGenerate::jsonDescribesTheTake()
 {
     m_server->enqueue(ScriptedResponse::json(503, R"({"error":"busy"})").withHeader("Retry-After", "0"));
-    m_server->enqueue(ScriptedResponse::audio(TestAudio::sineWav(3.0)).withHeader("x-remaining-credits", "7.5"));
+    // The server answers a little short of what was asked, so the two lengths differ.
+    m_server->enqueue(ScriptedResponse::audio(TestAudio::sineWav(2.5)).withHeader("x-remaining-credits", "7.5"));
     const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"jazz"_s, u"--duration"_s, u"3"_s, u"--seed"_s, u"-1"_s,
                                u"--output"_s, u"take.wav"_s, u"--json"_s});
     QCOMPARE(run.exitCode, 0);
@@ -162,7 +169,8 @@ void TestCliGenerate::jsonDescribesTheTake()
     QCOMPARE(object.value("format"_L1).toString(), u"wav"_s);
     QCOMPARE(object.value("sample_rate"_L1).toInt(), 32000);
     QCOMPARE(object.value("channels"_L1).toInt(), 1);
-    QCOMPARE(object.value("duration_s"_L1).toDouble(), 3.0);
+    QCOMPARE(object.value("duration_s"_L1).toInt(), 3);             // asked for
+    QCOMPARE(object.value("actual_duration_s"_L1).toDouble(), 2.5); // in the audio
     QCOMPARE(object.value("attempts"_L1).toInt(), 2);
     QCOMPARE(object.value("remaining_credits"_L1).toDouble(), 7.5);
     QVERIFY(object.value("elapsed_ms"_L1).toInt() >= 0);
@@ -208,6 +216,22 @@ void TestCliGenerate::invalidInputSendsNothing()
     QCOMPARE(files(), QStringList());
 }
 
+void TestCliGenerate::aBadApiBaseInTheEnvironmentSendsNothing()
+{
+    m_environment.insert(u"MUSICGEN_API_BASE"_s, u"ftp://x"_s);
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.startsWith(u"error: MUSICGEN_API_BASE must be an http or https URL"_s), qPrintable(run.err));
+    QCOMPARE(files(), QStringList());
+
+    // The option wins over the environment.
+    m_server->enqueue(ScriptedResponse::audio(TestAudio::sineWav(1.0)));
+    const CliRun overridden = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--duration"_s, u"1"_s, u"--api-base"_s,
+                                      m_server->baseUrl().toString() + u"/v1"_s, u"--no-history"_s});
+    QCOMPARE(overridden.exitCode, 0);
+    QCOMPARE(m_server->requestCount(), 1);
+}
+
 void TestCliGenerate::exitCodesFollowTheContract_data()
 {
     QTest::addColumn<ScriptedResponse>("response");
@@ -248,6 +272,74 @@ void TestCliGenerate::exitCodesFollowTheContract()
     expectNoKeyIn(run);
 }
 
+void TestCliGenerate::retriesAreAnnouncedOncePerRetry()
+{
+    // No Retry-After: the backoff (about 1 s, then 2 s) is long enough for the provider's countdown to tick.
+    m_server->setFallback(ScriptedResponse::json(503, R"({"error":"warming up"})"));
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--retries"_s, u"2"_s, u"--no-history"_s});
+    QCOMPARE(run.exitCode, 6);
+    QCOMPARE(m_server->requestCount(), 3);
+    const QStringList lines = run.err.split(u'\n', Qt::SkipEmptyParts);
+    QStringList retrying;
+    for (const QString& line : lines)
+        if (line.contains(u"retrying"_s))
+            retrying.append(line);
+    QCOMPARE(retrying.size(), 2);
+    QVERIFY2(retrying.at(0).contains(u"(attempt 2 of 3)"_s), qPrintable(retrying.at(0)));
+    QVERIFY2(retrying.at(1).contains(u"(attempt 3 of 3)"_s), qPrintable(retrying.at(1)));
+    QVERIFY2(lines.constLast().startsWith(u"error: server error (HTTP 503): warming up"_s), qPrintable(run.err));
+}
+
+/// A folder that exists but where nobody, root included, can create a file.
+static QString unwritableOutput()
+{
+    return u"/proc/self/take.wav"_s;
+}
+
+void TestCliGenerate::aTakeThatCannotBeWrittenWhereAskedIsKept()
+{
+    QTemporaryDir data;
+    m_environment.insert(u"XDG_DATA_HOME"_s, data.path());
+    const QByteArray wav = TestAudio::sineWav(2.0);
+    m_server->enqueue(ScriptedResponse::audio(wav));
+    const CliRun run =
+        runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--duration"_s, u"2"_s, u"--output"_s, unwritableOutput()});
+    QCOMPARE(run.exitCode, 1);
+    QCOMPARE(run.out, QString());
+    static const QRegularExpression keptAs(u"^error: .*take\\.wav.*\\. The take is kept in the library as (\\w{10})$"_s,
+                                           QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch match = keptAs.match(run.err);
+    QVERIFY2(match.hasMatch(), qPrintable(run.err));
+    QDirIterator clips(data.filePath(u"musicgen-studio/clips"_s), {match.captured(1) + u".wav"_s}, QDir::Files,
+                       QDirIterator::Subdirectories);
+    QVERIFY(clips.hasNext());
+    QFile kept(clips.next());
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.readAll(), wav);
+}
+
+void TestCliGenerate::withoutHistoryItIsRescuedUnderTheDataFolder()
+{
+    QTemporaryDir data;
+    m_environment.insert(u"XDG_DATA_HOME"_s, data.path());
+    const QByteArray wav = TestAudio::sineWav(2.0);
+    m_server->enqueue(ScriptedResponse::audio(wav));
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--duration"_s, u"2"_s, u"--output"_s,
+                               unwritableOutput(), u"--no-history"_s});
+    QCOMPARE(run.exitCode, 1);
+    QCOMPARE(run.out, QString());
+    const QDir rescued(data.filePath(u"musicgen-studio/rescued"_s));
+    const QStringList names = rescued.entryList(QDir::Files);
+    QCOMPARE(names.size(), 1);
+    const QString path = rescued.filePath(names.constFirst());
+    QVERIFY2(run.err.startsWith(u"error: "_s) && run.err.contains(u". The take is kept at "_s + path + u'\n'),
+             qPrintable(run.err));
+    QFile kept(path);
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.readAll(), wav);
+    QVERIFY(!QFile::exists(data.filePath(u"musicgen-studio/library.sqlite3"_s)));
+}
+
 void TestCliGenerate::idleTimeoutExitsWithSeven()
 {
     ScriptedResponse stalled = ScriptedResponse::audio(TestAudio::sineWav(1.0)).withBehaviour(Behaviour::StallBody);
@@ -265,7 +357,7 @@ void TestCliGenerate::ctrlCCancelsCleanly()
     stalled.stallAfterBytes = 10;
     m_server->enqueue(stalled);
     QProcess process;
-    process.setProgram(QStringLiteral(MUSICGEN_CLI_PATH));
+    process.setProgram(QString::fromUtf8(MUSICGEN_CLI_PATH));
     process.setArguments({u"generate"_s, u"--prompt"_s, u"x"_s, u"--output"_s, u"out.wav"_s});
     process.setWorkingDirectory(m_work.path());
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
@@ -326,7 +418,7 @@ void TestCliGenerate::versionAndHelp()
 {
     const CliRun version = runCli({u"--version"_s});
     QCOMPARE(version.exitCode, 0);
-    QVERIFY(version.out.contains(QStringLiteral(MUSICGEN_VERSION)));
+    QVERIFY(version.out.contains(QString::fromUtf8(MUSICGEN_VERSION)));
     const CliRun help = runCli({u"generate"_s, u"--help"_s});
     QCOMPARE(help.exitCode, 0);
     for (const QString& option : {u"--prompt"_s, u"--duration"_s, u"--seed"_s, u"--output"_s, u"--api-base"_s,

@@ -2,6 +2,7 @@
 #include "library/Library.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -33,6 +34,9 @@ private slots:
     void deleteAndRestore();
     void idsAcceptAUniquePrefix();
     void rebuildRestoresTheIndex();
+    void aLibraryThatWillNotOpenIsALocalFailure();
+    void playingATakeWhoseAudioIsGoneIsALocalFailure();
+    void historyOfAnUnreadableIndexIsALocalFailure();
     void killDuringWritesLosesNothingEarlier();
 
 private:
@@ -72,7 +76,7 @@ TestCliLibrary::Run TestCliLibrary::cli(const QStringList& arguments)
     QProcess process;
     process.setProcessEnvironment(environment());
     process.setWorkingDirectory(m_home->path());
-    process.start(QStringLiteral(MUSICGEN_CLI_PATH), arguments);
+    process.start(QString::fromUtf8(MUSICGEN_CLI_PATH), arguments);
     Run run;
     if (!process.waitForFinished(60000))
         return run;
@@ -195,6 +199,63 @@ void TestCliLibrary::rebuildRestoresTheIndex()
     QCOMPARE(history({u"--favourites"_s}).size(), 1);
 }
 
+void TestCliLibrary::aLibraryThatWillNotOpenIsALocalFailure()
+{
+    // XDG_DATA_HOME is a regular file, so the library folder cannot be made under it.
+    QFile blocker(m_home->filePath(u"data"_s));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const QString id = u"t73xclj33w"_s;
+    const QList<QStringList> commands{
+        {u"history"_s},       {u"history"_s, u"--json"_s},
+        {u"favourite"_s, id}, {u"export"_s, id, u"--to"_s, m_home->filePath(u"x.wav"_s)},
+        {u"delete"_s, id},    {u"restore"_s, id},
+        {u"play"_s, id},      {u"library"_s, u"rebuild"_s},
+    };
+    for (const QStringList& command : commands) {
+        const Run run = cli(command);
+        QVERIFY2(run.exitCode == 1, qPrintable(command.join(u' ') + u": "_s + QString::number(run.exitCode)));
+        QVERIFY2(run.err.startsWith(u"error: "_s) && run.err.contains(m_home->filePath(u"data"_s)),
+                 qPrintable(run.err));
+        QCOMPARE(run.out, QString());
+    }
+}
+
+void TestCliLibrary::playingATakeWhoseAudioIsGoneIsALocalFailure()
+{
+    const QString id = generate(u"lo-fi piano"_s, 1);
+    QVERIFY(!id.isEmpty());
+    QDirIterator clips(m_home->filePath(u"data/musicgen-studio/clips"_s), {id + u".wav"_s}, QDir::Files,
+                       QDirIterator::Subdirectories);
+    QVERIFY(clips.hasNext());
+    QVERIFY(QFile::remove(clips.next()));
+    const Run run = cli({u"play"_s, id});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(u"missing"_s), qPrintable(run.err));
+}
+
+void TestCliLibrary::historyOfAnUnreadableIndexIsALocalFailure()
+{
+    QVERIFY(!generate(u"kept in the clips folder"_s, 1).isEmpty());
+    {
+        // The index loses its takes table (damage, or a tamperer); the library still opens.
+        auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"break"_s);
+        db.setDatabaseName(m_home->filePath(u"data/musicgen-studio/library.sqlite3"_s));
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"DROP TABLE takes"_s));
+    }
+    QSqlDatabase::removeDatabase(u"break"_s);
+    for (const QStringList& command : {QStringList{u"history"_s}, QStringList{u"history"_s, u"--json"_s}}) {
+        const Run run = cli(command);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"error: could not read the history"_s) &&
+                     run.err.contains(u"no such table: takes"_s) && !run.err.contains(u"no takes yet"_s),
+                 qPrintable(run.err));
+        QCOMPARE(run.out, QString());
+    }
+}
+
 void TestCliLibrary::killDuringWritesLosesNothingEarlier()
 {
     // Each round starts a generation and kills it with SIGKILL at a random moment, during rendering, the
@@ -209,7 +270,7 @@ void TestCliLibrary::killDuringWritesLosesNothingEarlier()
         QProcess victim;
         victim.setProcessEnvironment(environment());
         victim.setWorkingDirectory(m_home->path());
-        victim.start(QStringLiteral(MUSICGEN_CLI_PATH),
+        victim.start(QString::fromUtf8(MUSICGEN_CLI_PATH),
                      {u"generate"_s, u"--prompt"_s, u"victim %1"_s.arg(round), u"--duration"_s, u"3"_s});
         QVERIFY(victim.waitForStarted());
         QTest::qSleep(int(random->bounded(40, 260)));

@@ -1,8 +1,9 @@
 #include "audio/AudioCodec.h"
+#include "generation/Session.h"
 #include "gui/MainWindow.h"
 #include "gui/Studio.h"
 #include "library/HistoryModel.h"
-#include "library/Library.h"
+#include "library/LibraryService.h"
 #include "platform/Settings.h"
 #include "playback/MediaPlayerBackend.h"
 #include "playback/Player.h"
@@ -79,7 +80,7 @@ void TestAudioPlayback::aTakePlaysThroughTheSoundSystem()
         settings.sync();
     }
     Studio studio({home.filePath(u"data"_s), home.filePath(u"settings.ini"_s)}, std::make_unique<MediaPlayerBackend>());
-    MainWindow window(&studio);
+    MainWindow window(&studio.settings(), &studio.session(), &studio.library(), &studio.player());
     window.show();
 
     const QString recording = home.filePath(u"recording.wav"_s);

@@ -1,12 +1,14 @@
 #include "FakePlayerBackend.h"
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
+#include "generation/Session.h"
 #include "gui/MainWindow.h"
 #include "gui/Studio.h"
 #include "library/HistoryModel.h"
 #include "library/Library.h"
-#include "library/LibraryWorker.h"
+#include "library/LibraryService.h"
 #include "platform/Settings.h"
+#include "playback/Player.h"
 
 #include <QDirIterator>
 #include <QLabel>
@@ -72,8 +74,8 @@ void TestKeyNeverLeaks::theKeyAppearsOnlyInRequests()
     }
     {
         Studio studio({m_home.filePath(u"data/musicgen-studio"_s), {}}, std::make_unique<FakePlayerBackend>());
-        QCOMPARE(studio.apiKey(), Canary);
-        MainWindow window(&studio);
+        QCOMPARE(studio.session().apiKey(), Canary);
+        MainWindow window(&studio.settings(), &studio.session(), &studio.library(), &studio.player());
         window.show();
         QTRY_COMPARE(server.requestCount(), 1); // the window asks for the balance at start
         server.enqueue(ScriptedResponse::audio(TestAudio::sineWav(1.0)).withHeader("x-remaining-credits", "5"));
@@ -82,8 +84,8 @@ void TestKeyNeverLeaks::theKeyAppearsOnlyInRequests()
         QTest::mouseClick(window.findChild<QPushButton*>(u"generateButton"_s), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(window.historyModel()->rowCount(), 1, 10000);
         const Take take = window.historyModel()->takeAt(0);
-        studio.worker().setFavourite(take.id, true);
-        studio.worker().exportTake(take.id, m_home.filePath(u"music/export.flac"_s), AudioFormat::Flac);
+        studio.library().setFavourite(take.id, true);
+        studio.library().exportTake(take.id, m_home.filePath(u"music/export.flac"_s), AudioFormat::Flac);
         QTRY_VERIFY(QFile::exists(m_home.filePath(u"music/export.flac"_s)));
         // A server that echoes the key back in its error: the window shows the error, not the key.
         server.enqueue(ScriptedResponse::json(401, echo));
@@ -114,7 +116,7 @@ void TestKeyNeverLeaks::theKeyAppearsOnlyInRequests()
                                                      u"segmind"_s, u"--output"_s, u"cli2.wav"_s},
                                          QStringList{u"credits"_s}, QStringList{u"history"_s, u"--json"_s}}) {
         QSignalSpy finished(&cli, &QProcess::finished); // the server answers from this event loop
-        cli.start(QStringLiteral(MUSICGEN_CLI_PATH), arguments);
+        cli.start(QString::fromUtf8(MUSICGEN_CLI_PATH), arguments);
         QVERIFY(finished.wait(30000));
         output += cli.readAll();
     }

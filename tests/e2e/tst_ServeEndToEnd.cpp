@@ -47,7 +47,7 @@ private:
 
 void TestServeEndToEnd::initTestCase()
 {
-    m_serve.setProgram(QStringLiteral(MUSICGEN_CLI_PATH));
+    m_serve.setProgram(QString::fromUtf8(MUSICGEN_CLI_PATH));
     m_serve.setArguments({u"serve"_s, u"--port"_s, u"0"_s, u"--idle-exit"_s, u"120"_s});
     m_serve.start();
     QVERIFY(m_serve.waitForStarted());
@@ -92,7 +92,7 @@ TestServeEndToEnd::Reply TestServeEndToEnd::send(const QByteArray& method, const
 int TestServeEndToEnd::runCli(const QStringList& arguments, QString* out)
 {
     QProcess process;
-    process.setProgram(QStringLiteral(MUSICGEN_CLI_PATH));
+    process.setProgram(QString::fromUtf8(MUSICGEN_CLI_PATH));
     process.setArguments(arguments);
     process.setWorkingDirectory(m_work.path());
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();

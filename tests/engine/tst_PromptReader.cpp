@@ -1,4 +1,4 @@
-#include "SketchEngine.h"
+#include "engine/SketchEngine.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // Any bytes typed as a prompt must compose into a valid plan, and short renders must stay within the
 // engine's promises: exact length and no sample at full scale.
-#include <SketchEngine.h>
+#include "engine/SketchEngine.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -2,10 +2,11 @@
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
 #include "generation/GenerationService.h"
+#include "generation/Session.h"
 #include "gui/MainWindow.h"
 #include "gui/Studio.h"
 #include "library/HistoryModel.h"
-#include "library/Library.h"
+#include "library/LibraryService.h"
 #include "platform/Settings.h"
 
 #include <QAction>
@@ -98,7 +99,8 @@ void TestMainWindow::open(Settings::ProviderChoice provider)
     m_backend = backend.get();
     m_studio = std::make_unique<Studio>(Studio::Paths{m_home->filePath(u"data"_s), m_home->filePath(u"settings.ini"_s)},
                                         std::move(backend));
-    m_window = std::make_unique<MainWindow>(m_studio.get());
+    m_window = std::make_unique<MainWindow>(&m_studio->settings(), &m_studio->session(), &m_studio->library(),
+                                            &m_studio->player());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
 }
@@ -310,13 +312,14 @@ void TestMainWindow::takesFromTheCommandLineAppear()
     cli.setWorkingDirectory(m_home->path());
     // The window's library is <home>/data; the CLI's is $XDG_DATA_HOME/musicgen-studio, so link them.
     QVERIFY(QFile::link(m_home->filePath(u"data"_s), m_home->filePath(u"musicgen-studio"_s)));
-    cli.start(QStringLiteral(MUSICGEN_CLI_PATH), {u"generate"_s, u"--prompt"_s, u"from the terminal"_s, u"--duration"_s,
-                                                  u"1"_s, u"--no-history"_s, u"--output"_s, u"t.wav"_s});
+    cli.start(QString::fromUtf8(MUSICGEN_CLI_PATH),
+              {u"generate"_s, u"--prompt"_s, u"from the terminal"_s, u"--duration"_s, u"1"_s, u"--no-history"_s,
+               u"--output"_s, u"t.wav"_s});
     QVERIFY(cli.waitForFinished(30000));
     QTest::qWait(2000);
     QCOMPARE(m_window->historyModel()->rowCount(), 0); // --no-history: nothing to show
-    cli.start(QStringLiteral(MUSICGEN_CLI_PATH), {u"generate"_s, u"--prompt"_s, u"from the terminal"_s, u"--duration"_s,
-                                                  u"1"_s, u"--output"_s, u"t.wav"_s});
+    cli.start(QString::fromUtf8(MUSICGEN_CLI_PATH), {u"generate"_s, u"--prompt"_s, u"from the terminal"_s,
+                                                     u"--duration"_s, u"1"_s, u"--output"_s, u"t.wav"_s});
     QVERIFY(cli.waitForFinished(30000));
     QCOMPARE(cli.exitCode(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 5000);

@@ -1,6 +1,9 @@
 #include "TestAudio.h"
+#include "TestDatabase.h"
+#include "TestTakes.h"
 #include "library/HistoryModel.h"
 #include "library/Library.h"
+#include "library/LibraryService.h"
 #include "library/TakeSidecar.h"
 
 #include <QAbstractItemModelTester>
@@ -11,24 +14,13 @@
 #include <QTest>
 
 #include <filesystem>
+#include <functional>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
 constexpr int Planted = 250; // more than one default page
-
-GenerationResult makeResult(const QString& prompt)
-{
-    GenerationResult r;
-    r.request = GenerationRequest{prompt, 10, 1};
-    r.audio = TestAudio::sineWav(0.02);
-    r.audioInfo = AudioInfo{AudioFormat::Wav, 32000, 1, 640};
-    r.providerId = u"offline"_s;
-    r.endpoint = u"built-in"_s;
-    r.model = u"offline-sketch-1"_s;
-    return r;
-}
 
 QString plantedId(int i)
 {
@@ -90,12 +82,16 @@ private slots:
     void queryResetsAndFilters();
     void newTakesAppearAtTheTop();
     void changesUpdateLeaveAndJoin();
-    void removalsAndRefresh();
+    void takesFromAnotherProcessAndRefresh();
+    void anUnreadableIndexIsAnErrorNotAnEmptyList();
 
 private:
     QTemporaryDir m_template; // the planted library, copied for each test
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Library> m_library;
+    /// Waits until `write` (a write through the service) has been reported back.
+    void waitFor(void (LibraryService::*reported)(const Take&), const std::function<void()>& write);
+
+    std::unique_ptr<LibraryService> m_library;
     std::unique_ptr<HistoryModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
 };
@@ -121,7 +117,7 @@ void TestHistoryModel::init()
     QVERIFY2(!error, error.message().c_str());
     LibraryOptions options;
     options.favouritesDir = m_dir->filePath(u"favourites"_s);
-    m_library = std::make_unique<Library>(m_dir->path(), options);
+    m_library = std::make_unique<LibraryService>(m_dir->path(), options);
     const OpenReport report = m_library->open();
     QVERIFY(report.ok);
     QCOMPARE(report.reattached, 0);
@@ -136,6 +132,13 @@ void TestHistoryModel::cleanup()
     m_model.reset();
     m_library.reset();
     m_dir.reset();
+}
+
+void TestHistoryModel::waitFor(void (LibraryService::*reported)(const Take&), const std::function<void()>& write)
+{
+    QSignalSpy spy(m_library.get(), reported);
+    write();
+    QVERIFY(spy.wait(10000));
 }
 
 void TestHistoryModel::fetchesLazilyInPages()
@@ -174,8 +177,13 @@ void TestHistoryModel::fetchesLazilyInPages()
 
 void TestHistoryModel::roles()
 {
-    QVERIFY(m_library->setTags(plantedId(Planted - 1), {u"drums"_s}));
-    QVERIFY(m_library->setRating(plantedId(Planted - 1), 4));
+    {
+        Library writer(m_dir->path());
+        QVERIFY(writer.open().ok);
+        QVERIFY(writer.setTags(plantedId(Planted - 1), {u"drums"_s}));
+        QVERIFY(writer.setRating(plantedId(Planted - 1), 4));
+    }
+    m_model->setQuery({});
     const QModelIndex top = m_model->index(0);
     const Take take = *m_library->find(plantedId(Planted - 1));
     QCOMPARE(top.data(Qt::DisplayRole).toString(), take.prompt);
@@ -223,11 +231,13 @@ void TestHistoryModel::newTakesAppearAtTheTop()
 {
     m_model->setQuery({}); // one page: the tester fetched the rest when it was attached
     QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
-    const auto take = m_library->add(makeResult(u"brand new"_s));
-    QVERIFY(take);
+    QSignalSpy added(m_library.get(), &LibraryService::takeAdded);
+    m_library->add(TestTakes::result(u"brand new"_s));
+    QVERIFY(added.wait(10000));
+    const Take take = added.constFirst().constFirst().value<Take>();
     QCOMPARE(inserted.count(), 1);
     QCOMPARE(inserted.first().at(1).toInt(), 0);
-    QCOMPARE(m_model->index(0).data(HistoryModel::IdRole).toString(), take->id);
+    QCOMPARE(m_model->index(0).data(HistoryModel::IdRole).toString(), take.id);
     QCOMPARE(m_model->rowCount(), HistoryModel::DefaultPageSize + 1);
 
     // Paging carries on after the last row shown, without repeating the new one.
@@ -241,7 +251,7 @@ void TestHistoryModel::newTakesAppearAtTheTop()
     favourites.favouritesOnly = true;
     m_model->setQuery(favourites);
     const int rows = m_model->rowCount();
-    QVERIFY(m_library->add(makeResult(u"not a favourite"_s)));
+    waitFor(&LibraryService::takeAdded, [&] { m_library->add(TestTakes::result(u"not a favourite"_s)); });
     QCOMPARE(m_model->rowCount(), rows);
 }
 
@@ -250,16 +260,17 @@ void TestHistoryModel::changesUpdateLeaveAndJoin()
     m_model->setQuery({}); // one page: the tester fetched the rest when it was attached
     const QString second = plantedId(Planted - 2);
     QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
-    QVERIFY(m_library->setRating(second, 5));
+    waitFor(&LibraryService::takeChanged, [&] { m_library->setFavourite(second, true); });
     QCOMPARE(changed.count(), 1);
     QCOMPARE(changed.first().at(0).toModelIndex().row(), 1);
-    QCOMPARE(m_model->index(1).data(HistoryModel::RatingRole).toInt(), 5);
+    QCOMPARE(m_model->index(1).data(HistoryModel::FavouriteRole).toBool(), true);
+    waitFor(&LibraryService::takeChanged, [&] { m_library->setFavourite(second, false); });
 
     // Trashed: it leaves the list; restored: it comes back where it belongs.
-    QVERIFY(m_library->moveToTrash(second));
+    waitFor(&LibraryService::takeChanged, [&] { m_library->moveToTrash(second); });
     QCOMPARE(m_model->rowOf(second), -1);
     QCOMPARE(m_model->rowCount(), HistoryModel::DefaultPageSize - 1);
-    QVERIFY(m_library->restore(second));
+    waitFor(&LibraryService::takeChanged, [&] { m_library->restore(second); });
     QCOMPARE(m_model->rowOf(second), 1);
 
     // In the favourites view, favouriting makes a take join in order.
@@ -267,38 +278,70 @@ void TestHistoryModel::changesUpdateLeaveAndJoin()
     favourites.favouritesOnly = true;
     m_model->setQuery(favourites);
     QCOMPARE(m_model->rowOf(second), -1);
-    QVERIFY(m_library->setFavourite(second, true));
+    waitFor(&LibraryService::takeChanged, [&] { m_library->setFavourite(second, true); });
     QCOMPARE(m_model->rowOf(second), 0);
-    QVERIFY(m_library->setFavourite(plantedId(15), true));
+    waitFor(&LibraryService::takeChanged, [&] { m_library->setFavourite(plantedId(15), true); });
     QCOMPARE(m_model->rowOf(plantedId(15)), m_model->rowCount() - 3); // between 20 and 10 (0 is last)
-    QVERIFY(m_library->setFavourite(second, false));
+    waitFor(&LibraryService::takeChanged, [&] { m_library->setFavourite(second, false); });
     QCOMPARE(m_model->rowOf(second), -1);
 }
 
-void TestHistoryModel::removalsAndRefresh()
+void TestHistoryModel::takesFromAnotherProcessAndRefresh()
 {
-    QVERIFY(m_library->moveToTrash(plantedId(Planted - 1)));
-    TakeQuery trash;
-    trash.trashed = true;
-    m_model->setQuery(trash);
-    QCOMPARE(m_model->rowCount(), 1);
-    QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
-    QCOMPARE(m_library->emptyTrash(), 1);
-    QCOMPARE(reset.count(), 1);
-    QCOMPARE(m_model->rowCount(), 0);
-
-    // A take added by another process (the CLI) shows up on refresh().
+    // A take added by another process (the CLI) shows up when the service notices the index changed on disk.
     m_model->setQuery({});
+    m_model->fetchMore({});
+    QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
     Library cli(m_dir->path());
     QVERIFY(cli.open().ok);
-    const auto fromCli = cli.add(makeResult(u"from the cli"_s));
+    const auto fromCli = cli.add(TestTakes::result(u"from the cli"_s));
     QVERIFY(fromCli);
     QCOMPARE(m_model->rowOf(fromCli->id), -1);
-    m_model->fetchMore({});
-    m_model->refresh();
+    QVERIFY(reset.wait(4 * LibraryService::ChangePollMs));
     QCOMPARE(m_model->rowOf(fromCli->id), 0);
-    QCOMPARE(m_model->rowCount(), Planted - 1); // as many rows as were loaded
+    QCOMPARE(m_model->rowCount(), Planted); // as many rows as were loaded
     QVERIFY(m_model->canFetchMore({}));
+
+    // What another process changed elsewhere in the list is read again on refresh().
+    QVERIFY(cli.moveToTrash(plantedId(Planted - 1)));
+    m_model->refresh();
+    QCOMPARE(m_model->rowOf(plantedId(Planted - 1)), -1);
+}
+
+void TestHistoryModel::anUnreadableIndexIsAnErrorNotAnEmptyList()
+{
+    LibraryService service(m_dir->path(), LibraryOptions{});
+    QVERIFY(service.open().ok);
+    HistoryModel model(&service);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QVERIFY(model.rowCount() > 0);
+    QVERIFY(model.errorText().isEmpty());
+
+    // Another connection takes the index's takes table away after the window opened it: the service's next look
+    // at the disk finds out.
+    const QString database = m_dir->filePath(u"library.sqlite3"_s);
+    QSignalSpy errorChanged(&model, &HistoryModel::errorChanged);
+    QVERIFY(TestDatabase::exec(database, u"ALTER TABLE takes RENAME TO takes_elsewhere"_s));
+    QVERIFY(errorChanged.wait(4 * LibraryService::ChangePollMs));
+    QCOMPARE(errorChanged.count(), 1);
+    QCOMPARE(errorChanged.first().at(0).toString(), model.errorText());
+    QVERIFY2(model.errorText().startsWith(u"The history could not be read: "_s) &&
+                 model.errorText().contains(u"no such table: takes"_s) && model.errorText().contains(database),
+             qPrintable(model.errorText()));
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(!model.canFetchMore({}));
+    TakeQuery favourites;
+    favourites.favouritesOnly = true;
+    model.setQuery(favourites);
+    QVERIFY(!model.errorText().isEmpty());
+    QCOMPARE(errorChanged.count(), 1); // the same failure, said once
+
+    // Repaired behind the window's back: the list reads again and the error goes.
+    model.setQuery({});
+    QVERIFY(TestDatabase::exec(database, u"ALTER TABLE takes_elsewhere RENAME TO takes"_s));
+    QVERIFY(errorChanged.wait(4 * LibraryService::ChangePollMs));
+    QVERIFY(model.errorText().isEmpty());
+    QCOMPARE(model.rowCount(), HistoryModel::DefaultPageSize);
 }
 
 QTEST_GUILESS_MAIN(TestHistoryModel)

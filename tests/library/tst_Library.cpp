@@ -1,4 +1,7 @@
+#include "FolderPerTest.h"
 #include "TestAudio.h"
+#include "TestDatabase.h"
+#include "TestTakes.h"
 #include "audio/AudioCodec.h"
 #include "library/Library.h"
 #include "library/TakeSidecar.h"
@@ -6,6 +9,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,7 +17,6 @@
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
@@ -24,24 +27,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-GenerationResult makeResult(const QString& prompt, int seed = 42, int duration = 10,
-                            const QString& provider = u"offline"_s, double seconds = 0.05)
-{
-    GenerationResult r;
-    r.request = GenerationRequest{prompt, duration, seed};
-    r.audio = TestAudio::sineWav(seconds);
-    r.audioInfo = AudioInfo{AudioFormat::Wav, 32000, 1, qint64(seconds * 32000)};
-    r.providerId = provider;
-    const bool segmind = provider == "segmind"_L1;
-    r.model = segmind ? u"meta-musicgen-medium"_s : u"offline-sketch-1"_s;
-    r.endpoint = segmind ? u"https://api.segmind.com/v1/meta-musicgen-medium"_s : u"built-in"_s;
-    r.attempts = segmind ? 2 : 1;
-    r.elapsedMs = 1234;
-    if (segmind)
-        r.remainingCredits = 9.5;
-    return r;
-}
 
 QByteArray readFile(const QString& path)
 {
@@ -92,14 +77,11 @@ TakeQuery favouritesQuery()
 
 } // namespace
 
-class TestLibrary final : public QObject
+class TestLibrary final : public FolderPerTest
 {
     Q_OBJECT
 
 private slots:
-    void init();
-    void cleanup();
-
     void openCreatesAWalDatabase();
     void addStoresAudioSidecarAndRow();
     void addRefusesWhatIsNotATake();
@@ -110,6 +92,8 @@ private slots:
     void search();
     void filters();
     void newestFirstAndPaging();
+    void readsReportAnUnreadableIndex();
+    void addFailsPromptlyWhenNoIdCanBeChosen();
     void changesPersistAcrossReopen();
     void trashRestoreAndEmpty();
     void exportFormats_data();
@@ -120,26 +104,13 @@ private slots:
 
 private:
     std::unique_ptr<Library> openLibrary(LibraryOptions options = {});
-    QString root() const { return m_dir->filePath(u"library"_s); }
-
-    std::unique_ptr<QTemporaryDir> m_dir;
+    QString root() const { return filePath(u"library"_s); }
 };
-
-void TestLibrary::init()
-{
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-}
-
-void TestLibrary::cleanup()
-{
-    m_dir.reset();
-}
 
 std::unique_ptr<Library> TestLibrary::openLibrary(LibraryOptions options)
 {
     if (options.favouritesDir == AppPaths::defaultFavouritesDir())
-        options.favouritesDir = m_dir->filePath(u"favourites"_s);
+        options.favouritesDir = filePath(u"favourites"_s);
     auto library = std::make_unique<Library>(root(), options);
     const OpenReport report = library->open();
     if (!report.ok)
@@ -173,7 +144,7 @@ void TestLibrary::addStoresAudioSidecarAndRow()
     auto library = openLibrary();
     QVERIFY(library);
     QSignalSpy added(library.get(), &Library::takeAdded);
-    const GenerationResult result = makeResult(u"Lo-fi hip hop, rain on the window"_s, 7, 12, u"segmind"_s);
+    const GenerationResult result = TestTakes::result(u"Lo-fi hip hop, rain on the window"_s, 7, 12, u"segmind"_s);
     const QDateTime before = QDateTime::currentDateTimeUtc();
     QString error;
     const auto take = library->add(result, {}, &error);
@@ -214,7 +185,7 @@ void TestLibrary::addStoresAudioSidecarAndRow()
     QCOMPARE(*fromSidecar, *take);
     const QJsonObject json = QJsonDocument::fromJson(readFile(sidecar)).object();
     QCOMPARE(json.value("schema"_L1).toInt(), 1);
-    QCOMPARE(json.value("appVersion"_L1).toString(), QStringLiteral(MUSICGEN_VERSION));
+    QCOMPARE(json.value("appVersion"_L1).toString(), QString::fromUtf8(MUSICGEN_VERSION));
     QVERIFY(!json.contains("audioMissing"_L1));
     QVERIFY(!json.contains("favouritePath"_L1));
 
@@ -227,13 +198,13 @@ void TestLibrary::addRefusesWhatIsNotATake()
 {
     auto library = openLibrary();
     QVERIFY(library);
-    GenerationResult failed = makeResult(u"x"_s);
+    GenerationResult failed = TestTakes::result(u"x"_s);
     failed.error.kind = ErrorKind::Cancelled;
     QString error;
     QVERIFY(!library->add(failed, {}, &error));
     QVERIFY(error.contains(u"only finished takes"_s));
 
-    GenerationResult notAudio = makeResult(u"x"_s);
+    GenerationResult notAudio = TestTakes::result(u"x"_s);
     notAudio.audio = "<html>oops</html>";
     notAudio.audioInfo = {};
     QVERIFY(!library->add(notAudio, {}, &error));
@@ -250,8 +221,8 @@ void TestLibrary::costEstimate()
     options.costPerTake = 0.05;
     auto library = openLibrary(options);
     QVERIFY(library);
-    const auto segmind = library->add(makeResult(u"a"_s, 1, 10, u"segmind"_s));
-    const auto offline = library->add(makeResult(u"b"_s, 1, 10, u"offline"_s));
+    const auto segmind = library->add(TestTakes::result(u"a"_s, 1, 10, u"segmind"_s));
+    const auto offline = library->add(TestTakes::result(u"b"_s, 1, 10, u"offline"_s));
     QVERIFY(segmind && offline);
     QCOMPARE(segmind->estimatedCost, 0.05);
     QCOMPARE(offline->estimatedCost, 0.0);
@@ -263,16 +234,16 @@ void TestLibrary::parentId()
 {
     auto library = openLibrary();
     QVERIFY(library);
-    const auto parent = library->add(makeResult(u"a"_s, 1));
+    const auto parent = library->add(TestTakes::result(u"a"_s, 1));
     QVERIFY(parent);
-    const auto again = library->add(makeResult(u"a"_s, 1), parent->id);
-    const auto newSeed = library->add(makeResult(u"a"_s, 2), parent->id);
+    const auto again = library->add(TestTakes::result(u"a"_s, 1), parent->id);
+    const auto newSeed = library->add(TestTakes::result(u"a"_s, 2), parent->id);
     QVERIFY(again && newSeed);
     QCOMPARE(library->find(again->id)->parentId, parent->id);
     QCOMPARE(library->find(newSeed->id)->parentId, parent->id);
     QCOMPARE(library->find(parent->id)->parentId, QString());
     QString error;
-    QVERIFY(!library->add(makeResult(u"a"_s), u"zzzzzzzzzz"_s, &error));
+    QVERIFY(!library->add(TestTakes::result(u"a"_s), u"zzzzzzzzzz"_s, &error));
     QVERIFY(error.contains(u"no take zzzzzzzzzz"_s));
     QCOMPARE(library->count({}), 3);
 }
@@ -352,7 +323,7 @@ void TestLibrary::search()
     QCOMPARE(library->hasFullTextSearch(), fullText);
     for (const QString& prompt : {u"Lo-fi hip hop with rain"_s, u"Epic orchestral battle"_s, u"Café jazz trio"_s,
                                   u"日本の夏祭り"_s, u"Rock anthem 🎸"_s}) {
-        const auto take = library->add(makeResult(prompt));
+        const auto take = library->add(TestTakes::result(prompt));
         QVERIFY(take);
         if (prompt.startsWith(u"Café"_s))
             QVERIFY(library->setTags(take->id, {u"drums"_s, u"chill"_s}));
@@ -371,10 +342,10 @@ void TestLibrary::filters()
 {
     auto library = openLibrary();
     QVERIFY(library);
-    const auto a = library->add(makeResult(u"a"_s, 1, 5, u"segmind"_s));
-    const auto b = library->add(makeResult(u"b"_s, 1, 10, u"offline"_s));
-    const auto c = library->add(makeResult(u"c"_s, 1, 20, u"segmind"_s));
-    const auto d = library->add(makeResult(u"d"_s, 1, 30, u"offline"_s));
+    const auto a = library->add(TestTakes::result(u"a"_s, 1, 5, u"segmind"_s));
+    const auto b = library->add(TestTakes::result(u"b"_s, 1, 10, u"offline"_s));
+    const auto c = library->add(TestTakes::result(u"c"_s, 1, 20, u"segmind"_s));
+    const auto d = library->add(TestTakes::result(u"d"_s, 1, 30, u"offline"_s));
     QVERIFY(a && b && c && d);
     QVERIFY(library->setFavourite(a->id, true));
     QVERIFY(library->setFavourite(c->id, true));
@@ -423,7 +394,7 @@ void TestLibrary::newestFirstAndPaging()
     QVERIFY(library);
     QStringList added;
     for (int i = 0; i < 6; ++i) {
-        added.prepend(library->add(makeResult(u"take %1"_s.arg(i)))->id);
+        added.prepend(library->add(TestTakes::result(u"take %1"_s.arg(i)))->id);
         QThread::msleep(2);
     }
     QCOMPARE(ids(library->takes({})), added);
@@ -440,6 +411,62 @@ void TestLibrary::newestFirstAndPaging()
     QCOMPARE(ids(library->takes(keyset)), added.mid(3));
 }
 
+void TestLibrary::readsReportAnUnreadableIndex()
+{
+    Library closed(root());
+    QString error;
+    QVERIFY(closed.takes({}, &error).isEmpty());
+    QCOMPARE(error, u"the library is not open"_s);
+    error.clear();
+    QCOMPARE(closed.count({}, &error), -1);
+    QCOMPARE(error, u"the library is not open"_s);
+
+    auto library = openLibrary();
+    QVERIFY(library);
+    const auto kept = library->add(TestTakes::result(u"kept in the clips folder"_s));
+    QVERIFY(kept);
+    error.clear();
+    QCOMPARE(library->takes({}, &error).size(), 1);
+    QCOMPARE(library->count({}, &error), 1);
+    QVERIFY(error.isEmpty());
+
+    // Another connection breaks the index under the open library, as damage or a tamperer could.
+    QVERIFY(TestDatabase::exec(library->databasePath(), u"DROP TABLE takes"_s));
+    QVERIFY(library->takes({}, &error).isEmpty());
+    QVERIFY2(error.contains(u"no such table: takes"_s), qPrintable(error));
+    // ...and says what to do about it.
+    QVERIFY2(error.contains(library->databasePath()) && error.contains(u"clips folder"_s), qPrintable(error));
+    error.clear();
+    QCOMPARE(library->count({}, &error), -1);
+    QVERIFY2(error.contains(u"no such table: takes"_s), qPrintable(error));
+    // Not "no take ...": the take is there, the index cannot say so.
+    for (const QString& key : {kept->id, kept->id.left(5)}) {
+        error.clear();
+        QVERIFY(!library->find(key, &error));
+        QVERIFY2(error.contains(u"no such table: takes"_s), qPrintable(error));
+    }
+}
+
+void TestLibrary::addFailsPromptlyWhenNoIdCanBeChosen()
+{
+    auto library = openLibrary();
+    QVERIFY(library);
+    // Without the takes table no id can be checked for use: it once answered "in use" and drew ids forever.
+    QVERIFY(TestDatabase::exec(library->databasePath(), u"DROP TABLE takes"_s));
+    QSignalSpy added(library.get(), &Library::takeAdded);
+    QElapsedTimer timer;
+    timer.start();
+    QString error;
+    QVERIFY(!library->add(TestTakes::result(u"a paid take"_s, 1, 10, u"segmind"_s), {}, &error));
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(u"add took %1 ms"_s.arg(timer.elapsed())));
+    QVERIFY2(error.contains(u"could not choose an id"_s) && error.contains(u"no such table: takes"_s),
+             qPrintable(error));
+    QVERIFY2(error.contains(library->databasePath()), qPrintable(error));
+    QCOMPARE(added.count(), 0);
+    QDirIterator files(root() + u"/clips"_s, QDir::Files, QDirIterator::Subdirectories);
+    QVERIFY(!files.hasNext());
+}
+
 void TestLibrary::changesPersistAcrossReopen()
 {
     QString id;
@@ -447,7 +474,7 @@ void TestLibrary::changesPersistAcrossReopen()
         auto library = openLibrary();
         QVERIFY(library);
         QSignalSpy changed(library.get(), &Library::takeChanged);
-        id = library->add(makeResult(u"keep me"_s))->id;
+        id = library->add(TestTakes::result(u"keep me"_s))->id;
         QString error;
         QVERIFY2(library->setRating(id, 4, &error), qPrintable(error));
         QVERIFY(library->setTags(id, {u" drums "_s, u"Drums"_s, u""_s, u"late night"_s}));
@@ -478,8 +505,8 @@ void TestLibrary::trashRestoreAndEmpty()
 {
     auto library = openLibrary();
     QVERIFY(library);
-    const auto keep = library->add(makeResult(u"keep"_s));
-    const auto bin = library->add(makeResult(u"bin"_s));
+    const auto keep = library->add(TestTakes::result(u"keep"_s));
+    const auto bin = library->add(TestTakes::result(u"bin"_s));
     QVERIFY(keep && bin);
     QString savedPath;
     QVERIFY(library->setFavourite(bin->id, true, &savedPath));
@@ -493,7 +520,7 @@ void TestLibrary::trashRestoreAndEmpty()
     QCOMPARE(library->count({}), 2);
     QVERIFY(library->moveToTrash(bin->id));
 
-    QSignalSpy removed(library.get(), &Library::takesRemoved);
+    QSignalSpy removed(library.get(), &Library::trashEmptied);
     QString error;
     QCOMPARE(library->emptyTrash(&error), 1);
     QCOMPARE(removed.count(), 1);
@@ -531,10 +558,10 @@ void TestLibrary::exportFormats()
     QFETCH(AudioFormat, expected);
     auto library = openLibrary();
     QVERIFY(library);
-    GenerationResult result = makeResult(u"export me"_s, 1, 1, u"offline"_s, 0.5);
+    GenerationResult result = TestTakes::result(u"export me"_s, 1, 1, u"offline"_s, 0.5);
     const auto take = library->add(result);
     QVERIFY(take);
-    const QString path = m_dir->filePath(name);
+    const QString path = filePath(name);
     QString error;
     QVERIFY2(library->exportTake(take->id.left(6), path, format, false, &error), qPrintable(error));
     const auto info = AudioCodec::probe(readFile(path));
@@ -551,9 +578,9 @@ void TestLibrary::exportNeverOverwrites()
 {
     auto library = openLibrary();
     QVERIFY(library);
-    const auto take = library->add(makeResult(u"export me"_s));
+    const auto take = library->add(TestTakes::result(u"export me"_s));
     QVERIFY(take);
-    const QString path = m_dir->filePath(u"mine.wav"_s);
+    const QString path = filePath(u"mine.wav"_s);
     QFile mine(path);
     QVERIFY(mine.open(QIODevice::WriteOnly));
     mine.write("the user's own file");
@@ -565,13 +592,12 @@ void TestLibrary::exportNeverOverwrites()
     QVERIFY2(library->exportTake(take->id, path, AudioFormat::Unknown, true, &error), qPrintable(error));
     QCOMPARE(readFile(path), library->readAudio(*take));
 
-    QVERIFY(!library->exportTake(take->id, m_dir->filePath(u"out.aiff"_s), AudioFormat::Unknown, false, &error));
+    QVERIFY(!library->exportTake(take->id, filePath(u"out.aiff"_s), AudioFormat::Unknown, false, &error));
     QVERIFY(error.contains(u".wav"_s));
-    QVERIFY(
-        !library->exportTake(take->id, m_dir->filePath(u"no/such/dir/out.wav"_s), AudioFormat::Unknown, false, &error));
-    QVERIFY(!library->exportTake(u"zzzzzzzzzz"_s, m_dir->filePath(u"x.wav"_s), AudioFormat::Unknown, false, &error));
+    QVERIFY(!library->exportTake(take->id, filePath(u"no/such/dir/out.wav"_s), AudioFormat::Unknown, false, &error));
+    QVERIFY(!library->exportTake(u"zzzzzzzzzz"_s, filePath(u"x.wav"_s), AudioFormat::Unknown, false, &error));
     QCOMPARE(error, u"no take zzzzzzzzzz"_s);
-    const QStringList left = QDir(m_dir->path()).entryList(QDir::Files | QDir::Hidden);
+    const QStringList left = QDir(folderPath()).entryList(QDir::Files | QDir::Hidden);
     QCOMPARE(left, QStringList{u"mine.wav"_s}); // no temporary files left behind
 }
 
@@ -580,12 +606,12 @@ void TestLibrary::twoInstancesShareOneLibrary()
     auto window = openLibrary();
     auto cli = openLibrary();
     QVERIFY(window && cli);
-    const auto fromCli = cli->add(makeResult(u"from the cli"_s));
+    const auto fromCli = cli->add(TestTakes::result(u"from the cli"_s));
     QVERIFY(fromCli);
     QCOMPARE(window->find(fromCli->id)->prompt, u"from the cli"_s);
     QVERIFY(window->setRating(fromCli->id, 5));
     QCOMPARE(cli->find(fromCli->id)->rating, 5);
-    const auto fromWindow = window->add(makeResult(u"from the window"_s));
+    const auto fromWindow = window->add(TestTakes::result(u"from the window"_s));
     QVERIFY(fromWindow);
     QCOMPARE(cli->count({}), 2);
     QVERIFY(cli->moveToTrash(fromWindow->id));
@@ -596,7 +622,7 @@ void TestLibrary::twoInstancesShareOneLibrary()
     QVERIFY(seen >= 0);
     QVERIFY(window->setNote(fromCli->id, u"mine"_s));
     QCOMPARE(window->dataVersion(), seen);
-    QVERIFY(cli->add(makeResult(u"another from the cli"_s)));
+    QVERIFY(cli->add(TestTakes::result(u"another from the cli"_s)));
     QVERIFY(window->dataVersion() != seen);
 }
 
@@ -611,7 +637,7 @@ void TestLibrary::concurrentWritersWaitForEachOther()
     auto write = [&](Library& library, const QString& who) {
         for (int i = 0; i < PerWriter; ++i) {
             QString error;
-            const auto take = library.add(makeResult(u"%1 %2"_s.arg(who).arg(i)), {}, &error);
+            const auto take = library.add(TestTakes::result(u"%1 %2"_s.arg(who).arg(i)), {}, &error);
             if (!take || !library.setRating(take->id, i % 6, &error)) {
                 ++failures;
                 const std::lock_guard lock(errorsMutex);

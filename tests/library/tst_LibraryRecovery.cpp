@@ -1,4 +1,7 @@
+#include "FolderPerTest.h"
 #include "TestAudio.h"
+#include "TestDatabase.h"
+#include "TestTakes.h"
 #include "library/Library.h"
 #include "library/TakeSidecar.h"
 
@@ -19,22 +22,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-GenerationResult makeResult(const QString& prompt, int seed, const QString& provider)
-{
-    GenerationResult r;
-    r.request = GenerationRequest{prompt, 8, seed};
-    r.audio = TestAudio::sineWav(0.05);
-    r.audioInfo = AudioInfo{AudioFormat::Wav, 32000, 1, 1600};
-    r.providerId = provider;
-    r.model = u"model"_s;
-    r.endpoint = u"built-in"_s;
-    r.attempts = 1;
-    r.elapsedMs = 99;
-    if (provider == "segmind"_L1)
-        r.remainingCredits = 3.25;
-    return r;
-}
-
 // Every take, trash included, sorted by id, without what a rebuild cannot know (favouritePath is not in the
 // sidecar on purpose: it describes this computer).
 QList<Take> everything(const Library& library)
@@ -48,18 +35,6 @@ QList<Take> everything(const Library& library)
         take.favouritePath.clear();
     std::sort(all.begin(), all.end(), [](const Take& a, const Take& b) { return a.id < b.id; });
     return all;
-}
-
-void setUserVersion(const QString& path, int version)
-{
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"tamper"_s);
-        db.setDatabaseName(path);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec(u"PRAGMA user_version = %1"_s.arg(version)));
-    }
-    QSqlDatabase::removeDatabase(u"tamper"_s);
 }
 
 int userVersion(const QString& path)
@@ -80,14 +55,11 @@ int userVersion(const QString& path)
 
 } // namespace
 
-class TestLibraryRecovery final : public QObject
+class TestLibraryRecovery final : public FolderPerTest
 {
     Q_OBJECT
 
 private slots:
-    void init();
-    void cleanup();
-
     void damagedDatabaseIsMovedAsideAndRebuilt_data();
     void damagedDatabaseIsMovedAsideAndRebuilt();
     void missingAudioIsFlaggedNeverDropped();
@@ -103,27 +75,14 @@ private:
     /// Makes a library of takes with every kind of state, closes it and returns them.
     QList<Take> makeLibrary();
     std::unique_ptr<Library> library() const;
-    QString root() const { return m_dir->filePath(u"library"_s); }
+    QString root() const { return filePath(u"library"_s); }
     QString databasePath() const { return root() + u"/library.sqlite3"_s; }
-
-    std::unique_ptr<QTemporaryDir> m_dir;
 };
-
-void TestLibraryRecovery::init()
-{
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-}
-
-void TestLibraryRecovery::cleanup()
-{
-    m_dir.reset();
-}
 
 std::unique_ptr<Library> TestLibraryRecovery::library() const
 {
     LibraryOptions options;
-    options.favouritesDir = m_dir->filePath(u"favourites"_s);
+    options.favouritesDir = filePath(u"favourites"_s);
     return std::make_unique<Library>(root(), options);
 }
 
@@ -134,8 +93,9 @@ QList<Take> TestLibraryRecovery::makeLibrary()
         return {};
     QStringList ids;
     for (int i = 0; i < 12; ++i) {
-        const auto take = lib->add(makeResult(u"take %1 — ünïcödé 🎵"_s.arg(i), i, i % 2 ? u"segmind"_s : u"offline"_s),
-                                   ids.isEmpty() ? QString() : ids.first());
+        const auto take =
+            lib->add(TestTakes::result(u"take %1 — ünïcödé 🎵"_s.arg(i), i, 10, i % 2 ? u"segmind"_s : u"offline"_s),
+                     ids.isEmpty() ? QString() : ids.first());
         if (!take)
             return {};
         ids << take->id;
@@ -212,7 +172,7 @@ void TestLibraryRecovery::damagedDatabaseIsMovedAsideAndRebuilt()
     TakeQuery drums;
     drums.search = u"drum"_s;
     QCOMPARE(lib->count(drums), 1);
-    QVERIFY(lib->add(makeResult(u"after the rebuild"_s, 1, u"offline"_s)));
+    QVERIFY(lib->add(TestTakes::result(u"after the rebuild"_s, 1, 10, u"offline"_s)));
 
     // The next open finds a healthy database and leaves it alone.
     lib.reset();
@@ -253,7 +213,7 @@ void TestLibraryRecovery::missingAudioIsFlaggedNeverDropped()
     QString error;
     QVERIFY(lib->readAudio(*fav, &error).isEmpty());
     QVERIFY(error.contains(u"missing"_s));
-    QVERIFY(!lib->exportTake(fav->id, m_dir->filePath(u"x.wav"_s), AudioFormat::Unknown, false, &error));
+    QVERIFY(!lib->exportTake(fav->id, filePath(u"x.wav"_s), AudioFormat::Unknown, false, &error));
     QVERIFY(error.contains(u"missing"_s));
     QVERIFY(lib->setRating(fav->id, 1)); // still a take: it can be rated, trashed...
 
@@ -281,7 +241,7 @@ void TestLibraryRecovery::orphanClipWithSidecarIsReattached()
         QTemporaryDir other;
         Library elsewhere(other.path());
         QVERIFY(elsewhere.open().ok);
-        const auto made = elsewhere.add(makeResult(u"the orphan"_s, 77, u"segmind"_s));
+        const auto made = elsewhere.add(TestTakes::result(u"the orphan"_s, 77, 10, u"segmind"_s));
         QVERIFY(made);
         QVERIFY(elsewhere.setTags(made->id, {u"found"_s}));
         orphan = *elsewhere.find(made->id);
@@ -433,7 +393,7 @@ void TestLibraryRecovery::newerSchemaOpensReadOnly()
 {
     const QList<Take> before = makeLibrary();
     QCOMPARE(before.size(), 12);
-    setUserVersion(databasePath(), 999);
+    QVERIFY(TestDatabase::exec(databasePath(), u"PRAGMA user_version = 999"_s));
 
     auto lib = library();
     QString savedPath;
@@ -451,7 +411,7 @@ void TestLibraryRecovery::newerSchemaOpensReadOnly()
 
     const QString id = before.first().id;
     QString error;
-    QVERIFY(!lib->add(makeResult(u"x"_s, 1, u"offline"_s), {}, &error));
+    QVERIFY(!lib->add(TestTakes::result(u"x"_s, 1, 10, u"offline"_s), {}, &error));
     QVERIFY(error.contains(u"read-only"_s));
     error.clear();
     QVERIFY(!lib->setRating(id, 2, &error));
@@ -465,8 +425,7 @@ void TestLibraryRecovery::newerSchemaOpensReadOnly()
     QCOMPARE(lib->rebuildIndex(&error), -1);
     QVERIFY(error.contains(u"Update MusicGen Studio"_s));
     // Reading still works.
-    QVERIFY2(lib->exportTake(id, m_dir->filePath(u"out.flac"_s), AudioFormat::Unknown, false, &error),
-             qPrintable(error));
+    QVERIFY2(lib->exportTake(id, filePath(u"out.flac"_s), AudioFormat::Unknown, false, &error), qPrintable(error));
     QVERIFY(!lib->readAudio(*lib->find(id)).isEmpty());
 
     lib.reset();
@@ -480,7 +439,7 @@ void TestLibraryRecovery::rebuildIndexRestoresEverything()
     QCOMPARE(before.size(), 12);
     auto lib = library();
     QVERIFY(lib->open().ok);
-    QSignalSpy removed(lib.get(), &Library::takesRemoved);
+    QSignalSpy removed(lib.get(), &Library::reindexed);
     QString error;
     QCOMPARE(lib->rebuildIndex(&error), 12);
     QCOMPARE(removed.count(), 1);

@@ -11,6 +11,7 @@ class TestSegmindApi final : public QObject
     Q_OBJECT
 
 private slots:
+    void defaultApiBaseComesFromTheEnvironment();
     void urls_data();
     void urls();
     void bodyKeepsThePromptExactly_data();
@@ -26,6 +27,20 @@ private slots:
     void creditsBody_data();
     void creditsBody();
 };
+
+void TestSegmindApi::defaultApiBaseComesFromTheEnvironment()
+{
+    const QUrl segmind(u"https://api.segmind.com/v1"_s);
+    qunsetenv("MUSICGEN_API_BASE");
+    QCOMPARE(SegmindApi::defaultApiBase(), segmind);
+    qputenv("MUSICGEN_API_BASE", "http://127.0.0.1:8765/v1");
+    QCOMPARE(SegmindApi::defaultApiBase(), QUrl(u"http://127.0.0.1:8765/v1"_s));
+    qputenv("MUSICGEN_API_BASE", ""); // set but empty counts as unset
+    QCOMPARE(SegmindApi::defaultApiBase(), segmind);
+    qputenv("MUSICGEN_API_BASE", "http://exa mple.com/v1"); // left for the caller to report, never "repaired"
+    QVERIFY(!SegmindApi::defaultApiBase().isValid());
+    qunsetenv("MUSICGEN_API_BASE");
+}
 
 void TestSegmindApi::urls_data()
 {

@@ -1,14 +1,16 @@
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
-#include "audio/AudioCodec.h"
+#include "TestFormats.h"
 #include "net/NetworkGateway.h"
 #include "net/SegmindProvider.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThreadPool>
 
 using namespace Qt::StringLiterals;
 using Behaviour = ScriptedResponse::Behaviour;
@@ -22,6 +24,45 @@ struct Run
     GenerationResult result;
     QList<JobStatus> statuses;
     qint64 wallMs = 0;
+};
+
+/// Holds Qt's global thread pool to one busy thread while it lives, so that work handed to the pool waits until
+/// the test lets it run.
+class PoolBlocker
+{
+public:
+    PoolBlocker() : m_previousMax(QThreadPool::globalInstance()->maxThreadCount())
+    {
+        QThreadPool::globalInstance()->setMaxThreadCount(1);
+        QThreadPool::globalInstance()->start([gate = m_gate] { gate->acquire(); });
+    }
+    ~PoolBlocker()
+    {
+        release();
+        QThreadPool::globalInstance()->waitForDone();
+        QThreadPool::globalInstance()->setMaxThreadCount(m_previousMax);
+    }
+    void release()
+    {
+        if (!m_released)
+            m_gate->release();
+        m_released = true;
+    }
+
+private:
+    std::shared_ptr<QSemaphore> m_gate = std::make_shared<QSemaphore>();
+    int m_previousMax;
+    bool m_released = false;
+};
+
+/// A take whose reply has arrived and whose audio check waits for the pool. Members go in reverse order, so the
+/// job is gone before the pool is let go.
+struct HeldTake
+{
+    PoolBlocker pool;
+    std::unique_ptr<SegmindProvider> provider;
+    std::unique_ptr<GenerationJob> job;
+    std::unique_ptr<QSignalSpy> finished;
 };
 
 } // namespace
@@ -57,12 +98,21 @@ private slots:
     void anOversizedBodyIsRefused();
     void crossOriginRedirectsAreNotFollowed();
     void cancelStopsAtOnce();
+    void theAudioIsCheckedOffTheJobsThread();
+    void cancelDuringTheAudioCheck();
+    void aJobDeletedDuringTheAudioCheckIsNeverTouched();
     void theKeyNeverAppearsInMessages();
     void creditsQuery();
     void withoutAKeyNothingIsSent();
 
 private:
     Run run(const GenerationRequest& request = {u"lo-fi music with a soothing melody"_s, 10, 42}, int waitMs = 15000);
+    /// Starts a take answered with `audio` and returns once the reply is in and the job, `holdMs` later, still
+    /// waits for its audio check, which the blocked pool holds back. Null when the job did not wait.
+    std::unique_ptr<HeldTake> holdAtTheAudioCheck(const QByteArray& audio,
+                                                  const QByteArray& contentType = QByteArrayLiteral("audio/wav"),
+                                                  int holdMs = 300);
+    static void letTheCheckRun(HeldTake& take);
 
     std::unique_ptr<ScriptedHttpServer> m_server;
     std::unique_ptr<NetworkGateway> m_gateway;
@@ -160,8 +210,7 @@ void TestSegmindProvider::acceptsEveryAudioFormat()
 {
     QFETCH(AudioFormat, format);
     QFETCH(QByteArray, contentType);
-    const QByteArray wav = TestAudio::sineWav(3.0);
-    const QByteArray audio = format == AudioFormat::Wav ? wav : AudioCodec::convert(wav, format).value_or(QByteArray());
+    const QByteArray audio = TestFormats::sine(format, 3.0);
     QVERIFY(!audio.isEmpty());
     m_server->enqueue(ScriptedResponse::audio(audio, contentType));
     const Run outcome = run();
@@ -428,6 +477,73 @@ void TestSegmindProvider::cancelStopsAtOnce()
     QVERIFY(result.audio.isEmpty());
     QTest::qWait(50);
     QCOMPARE(finished.size(), 1);
+}
+
+std::unique_ptr<HeldTake> TestSegmindProvider::holdAtTheAudioCheck(const QByteArray& audio,
+                                                                   const QByteArray& contentType, int holdMs)
+{
+    m_server->enqueue(ScriptedResponse::audio(audio, contentType));
+    auto take = std::make_unique<HeldTake>();
+    take->provider = std::make_unique<SegmindProvider>(m_gateway.get(), m_config);
+    take->job.reset(take->provider->createJob({u"x"_s, 1, 1}, nullptr));
+    take->finished = std::make_unique<QSignalSpy>(take->job.get(), &GenerationJob::finished);
+    QSignalSpy sent(m_server.get(), &ScriptedHttpServer::responseSent);
+    take->job->start();
+    // The event loop runs all along (the server, the job's timers, this wait); only the check is held.
+    if (!sent.wait(5000) || take->finished->wait(holdMs))
+        return nullptr;
+    return take;
+}
+
+void TestSegmindProvider::letTheCheckRun(HeldTake& take)
+{
+    take.pool.release();
+    QVERIFY(QThreadPool::globalInstance()->waitForDone(5000));
+    QCoreApplication::processEvents(); // whatever the check would deliver
+}
+
+void TestSegmindProvider::theAudioIsCheckedOffTheJobsThread()
+{
+    // An MP3 may have to be decoded whole to be measured. If the check ran on the job's thread, the take would
+    // finish although the pool is held; off it, the job waits and its thread stays free.
+    const QByteArray mp3 = TestFormats::sine(AudioFormat::Mp3, 3.0);
+    QVERIFY(!mp3.isEmpty());
+    m_config.totalTimeoutMs = 800; // the check outlasts the deadline: a paid take is judged, not timed out
+    const auto take = holdAtTheAudioCheck(mp3, "audio/mpeg", 1200);
+    QVERIFY(take);
+
+    take->pool.release();
+    QVERIFY(take->finished->wait(5000));
+    const auto result = take->finished->constFirst().constFirst().value<GenerationResult>();
+    QVERIFY2(result.ok(), qPrintable(result.error.toUserText()));
+    QCOMPARE(result.audio, mp3);
+    QCOMPARE(result.audioInfo.format, AudioFormat::Mp3);
+    QCOMPARE(result.audioInfo.sampleRate, 32000);
+}
+
+void TestSegmindProvider::cancelDuringTheAudioCheck()
+{
+    const auto take = holdAtTheAudioCheck(TestAudio::sineWav(1.0));
+    QVERIFY(take);
+    take->job->cancel();
+    QCOMPARE(take->finished->size(), 0); // never from inside cancel()
+    QVERIFY(take->finished->wait(1000)); // at once, without waiting for the check
+    const auto result = take->finished->constFirst().constFirst().value<GenerationResult>();
+    QCOMPARE(result.error.kind, ErrorKind::Cancelled);
+    QVERIFY(result.audio.isEmpty());
+
+    take->job.reset(); // the owner may delete the job after `finished`, while the check still waits
+    letTheCheckRun(*take);
+    QCOMPARE(take->finished->size(), 1);
+}
+
+void TestSegmindProvider::aJobDeletedDuringTheAudioCheckIsNeverTouched()
+{
+    const auto take = holdAtTheAudioCheck(TestAudio::sineWav(1.0));
+    QVERIFY(take);
+    take->job.reset(); // e.g. the window closing mid-take; the sanitizer build catches any touch of the dead job
+    letTheCheckRun(*take);
+    QCOMPARE(take->finished->size(), 0);
 }
 
 void TestSegmindProvider::theKeyNeverAppearsInMessages()

@@ -1,6 +1,8 @@
-#include "FakePlayerBackend.h"
-#include "gui/Studio.h"
+#include "generation/Session.h"
+#include "library/LibraryService.h"
+#include "net/NetworkGateway.h"
 #include "platform/KeyStore.h"
+#include "platform/Settings.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -53,12 +55,16 @@ void TestKeyStore::theKeychainKeepsTheKey()
     QVERIFY(loaded.wait(10000));
     QCOMPARE(loaded.constLast().constFirst().toByteArray(), key);
 
-    // The window's studio picks the stored key up by itself when the environment has none.
+    // The session picks the stored key up by itself when the environment has none.
     qunsetenv("SEGMIND_API_KEY");
     QTemporaryDir home;
-    Studio studio({home.filePath(u"data"_s), home.filePath(u"settings.ini"_s)}, std::make_unique<FakePlayerBackend>());
-    QTRY_COMPARE_WITH_TIMEOUT(studio.apiKey(), key, 10000);
-    QVERIFY(studio.keychainMessage().isEmpty());
+    Settings settings(home.filePath(u"settings.ini"_s));
+    LibraryService library(home.filePath(u"data"_s), {});
+    QVERIFY(library.open().ok);
+    NetworkGateway gateway;
+    Session session(&settings, &library, &gateway, &store);
+    QTRY_COMPARE_WITH_TIMEOUT(session.apiKey(), key, 10000);
+    QVERIFY(session.keychainMessage().isEmpty());
 
     store.save({}); // removes it
     QVERIFY(saved.wait(10000));

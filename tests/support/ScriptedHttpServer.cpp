@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 constexpr qsizetype kMaxHeadBytes = 64 * 1024;
@@ -127,35 +129,32 @@ ChunkedResult decodeChunked(const QByteArray& buffer, QByteArray& body, qsizetyp
     }
 }
 
+ScriptedResponse responseWithBody(int status, const QByteArray& contentType, const QByteArray& body)
+{
+    ScriptedResponse response;
+    response.status = status;
+    response.headers.append({QByteArrayLiteral("Content-Type"), contentType});
+    response.body = body;
+    return response;
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
 
 ScriptedResponse ScriptedResponse::json(int status, const QByteArray& json)
 {
-    ScriptedResponse response;
-    response.status = status;
-    response.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
-    response.body = json;
-    return response;
+    return responseWithBody(status, QByteArrayLiteral("application/json"), json);
 }
 
 ScriptedResponse ScriptedResponse::audio(const QByteArray& bytes, const QByteArray& contentType)
 {
-    ScriptedResponse response;
-    response.status = 200;
-    response.headers.append({QByteArrayLiteral("Content-Type"), contentType});
-    response.body = bytes;
-    return response;
+    return responseWithBody(200, contentType, bytes);
 }
 
 ScriptedResponse ScriptedResponse::html(int status, const QByteArray& html)
 {
-    ScriptedResponse response;
-    response.status = status;
-    response.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/html; charset=utf-8")});
-    response.body = html;
-    return response;
+    return responseWithBody(status, QByteArrayLiteral("text/html; charset=utf-8"), html);
 }
 
 ScriptedResponse ScriptedResponse::withHeader(const QByteArray& name, const QByteArray& value) const
@@ -254,7 +253,7 @@ QUrl ScriptedHttpServer::baseUrl() const
     else if (host == QHostAddress::AnyIPv6)
         host = QHostAddress(QHostAddress::LocalHostIPv6);
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(u"http"_s);
     url.setHost(host.toString());
     url.setPort(port());
     return url;
@@ -501,37 +500,24 @@ void ScriptedHttpServer::respond(Connection& c, const RecordedRequest& request, 
 
     switch (response.behaviour) {
     case Behaviour::Normal:
-        socket->write(head + body);
-        if (sendBody && advertised > body.size()) {
+    case Behaviour::StallBody: {
+        const qsizetype sent = response.behaviour == Behaviour::Normal
+                                   ? body.size()
+                                   : std::min<qsizetype>(std::max(0, response.stallAfterBytes), body.size());
+        socket->write(head + body.left(sent));
+        if (sendBody && sent < advertised) {
             c.busy = true; // the client waits for bytes that never come
             return;
         }
-        c.unflushedResponses++;
-        if (closeAfter) {
-            c.closing = true;
-            socket->disconnectFromHost();
-        }
+        // Nothing withheld (a stall after the last byte included): the response is complete.
+        finishResponse(c, closeAfter);
         return;
+    }
     case Behaviour::TruncateBody:
         socket->write(head + body.left(body.size() / 2));
         c.closing = true;
         socket->disconnectFromHost();
         return;
-    case Behaviour::StallBody: {
-        const qsizetype sent = std::min<qsizetype>(std::max(0, response.stallAfterBytes), body.size());
-        socket->write(head + body.left(sent));
-        if (sendBody && sent < advertised) {
-            c.busy = true;
-            return;
-        }
-        // Nothing left to withhold: the response is complete after all.
-        c.unflushedResponses++;
-        if (closeAfter) {
-            c.closing = true;
-            socket->disconnectFromHost();
-        }
-        return;
-    }
     case Behaviour::Drip: {
         socket->write(head);
         c.busy = true;
@@ -548,6 +534,15 @@ void ScriptedHttpServer::respond(Connection& c, const RecordedRequest& request, 
     }
     case Behaviour::CloseWithoutReply:
     case Behaviour::NoReply: break;
+    }
+}
+
+void ScriptedHttpServer::finishResponse(Connection& c, bool close)
+{
+    c.unflushedResponses++;
+    if (close) {
+        c.closing = true;
+        c.socket->disconnectFromHost();
     }
 }
 
@@ -568,12 +563,9 @@ void ScriptedHttpServer::dripNext(QTcpSocket* socket)
     if (c.stuckAfterDrip)
         return;
     c.busy = false;
-    c.unflushedResponses++;
-    if (c.closeAfterDrip) {
-        c.closing = true;
-        socket->disconnectFromHost();
+    finishResponse(c, c.closeAfterDrip);
+    if (c.closeAfterDrip)
         return;
-    }
     // Requests pipelined behind the dripped one are still waiting in the buffer.
     QMetaObject::invokeMethod(
         this,

@@ -111,7 +111,8 @@ private:
     void respond(Connection& connection, const RecordedRequest& request, const ScriptedResponse& response,
                  bool clientWantsClose);
     void dripNext(QTcpSocket* socket);
-    void finishResponse(Connection& connection);
+    /// The response is all written: it counts as sent once flushed, and the connection closes after it if `close`.
+    void finishResponse(Connection& connection, bool close);
     void forgetConnection(QTcpSocket* socket);
 
     QTcpServer* m_tcpServer = nullptr;

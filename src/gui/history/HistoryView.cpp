@@ -35,6 +35,7 @@ void HistoryView::setModel(HistoryModel* model)
     connect(model, &QAbstractItemModel::rowsInserted, this, &HistoryView::updateCount);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &HistoryView::updateCount);
     connect(model, &QAbstractItemModel::modelReset, this, &HistoryView::updateCount);
+    connect(model, &HistoryModel::errorChanged, this, &HistoryView::updateCount);
     connect(
         static_cast<TakeDelegate*>(m_ui->historyList->itemDelegate()), &TakeDelegate::starClicked, this,
         [this](const QModelIndex& index) { emit favouriteToggled(index.data(HistoryModel::TakeRole).value<Take>()); });
@@ -76,6 +77,14 @@ void HistoryView::updateCount()
 {
     if (!m_model)
         return;
+    // A history that could not be read must not pass for an empty one: the reason, readable and in full.
+    const QString error = m_model->errorText();
+    m_ui->countLabel->setEnabled(!error.isEmpty());
+    m_ui->countLabel->setWordWrap(!error.isEmpty());
+    if (!error.isEmpty()) {
+        m_ui->countLabel->setText(error);
+        return;
+    }
     const int shown = m_model->rowCount();
     m_ui->countLabel->setText(shown == 0 ? tr("No takes match.")
                                          : tr("%n take(s)", nullptr, shown) +

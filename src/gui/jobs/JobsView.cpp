@@ -156,10 +156,9 @@ void JobsView::showError(quint64 jobId, Row& row, const GenerationError& error)
         break;
     default: {
         action->setText(tr("Retry"));
-        const GenerationRequest request = row.request;
-        connect(action, &QPushButton::clicked, this, [this, jobId, request] {
+        connect(action, &QPushButton::clicked, this, [this, jobId] {
             removeRow(jobId);
-            emit retryRequested(request);
+            emit retryRequested(jobId);
         });
         break;
     }
@@ -168,7 +167,10 @@ void JobsView::showError(quint64 jobId, Row& row, const GenerationError& error)
     layout->addWidget(action);
     auto* dismiss = new QPushButton(tr("Dismiss"), row.widget);
     dismiss->setObjectName(u"dismissButton"_s);
-    connect(dismiss, &QPushButton::clicked, this, [this, jobId] { removeRow(jobId); });
+    connect(dismiss, &QPushButton::clicked, this, [this, jobId] {
+        removeRow(jobId);
+        emit dismissed(jobId);
+    });
     layout->addWidget(dismiss);
 }
 

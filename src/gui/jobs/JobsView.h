@@ -33,7 +33,10 @@ public:
 
 signals:
     void cancelRequested(quint64 jobId);
-    void retryRequested(const GenerationRequest& request);
+    /// The failed take `jobId` should be made again (its row is gone).
+    void retryRequested(quint64 jobId);
+    /// The musician put the failed take `jobId` away.
+    void dismissed(quint64 jobId);
     void openSettingsRequested();
 
 private:

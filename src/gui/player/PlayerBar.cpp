@@ -6,12 +6,14 @@
 #include <QAudioDevice>
 #include <QMediaDevices>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 QString clock(qint64 ms)
 {
     const qint64 seconds = (ms + 500) / 1000;
-    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return u"%1:%2"_s.arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
 } // namespace
@@ -45,7 +47,7 @@ void PlayerBar::setPlayer(Player* player)
     connect(m_ui->waveformView, &WaveformView::seekRequested, player, &Player::seek);
     connect(player, &Player::stateChanged, this, [this](PlayerBackend::State state) {
         const bool playing = state == PlayerBackend::State::Playing;
-        m_ui->playButton->setText(playing ? QStringLiteral("⏸") : QStringLiteral("▶"));
+        m_ui->playButton->setText(playing ? u"⏸"_s : u"▶"_s);
         m_ui->playButton->setAccessibleName(playing ? tr("Pause") : tr("Play"));
     });
     connect(player, &Player::positionChanged, this, [this](qint64 ms) {
@@ -77,11 +79,6 @@ void PlayerBar::clearPeaks()
     m_ui->waveformView->setPeaks({});
 }
 
-QByteArray PlayerBar::selectedDevice() const
-{
-    return m_ui->deviceCombo->currentData().toByteArray();
-}
-
 void PlayerBar::selectDevice(const QByteArray& id)
 {
     m_wantedDevice = id;
@@ -103,5 +100,5 @@ void PlayerBar::fillDevices()
 
 void PlayerBar::showTime()
 {
-    m_ui->timeLabel->setText(QStringLiteral("%1 / %2").arg(clock(m_player->position()), clock(m_player->duration())));
+    m_ui->timeLabel->setText(u"%1 / %2"_s.arg(clock(m_player->position()), clock(m_player->duration())));
 }

@@ -28,7 +28,6 @@ public:
     void setNowPlaying(const QString& text);
     void setPeaks(const AudioCodec::Peaks& peaks);
     void clearPeaks();
-    QByteArray selectedDevice() const;
     void selectDevice(const QByteArray& id);
 
 signals:

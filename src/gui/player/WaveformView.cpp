@@ -4,9 +4,11 @@
 #include <QMouseEvent>
 #include <QPainter>
 
+using namespace Qt::StringLiterals;
+
 WaveformView::WaveformView(QWidget* parent) : QWidget(parent)
 {
-    setObjectName(QStringLiteral("waveformView"));
+    setObjectName(u"waveformView"_s);
     setFocusPolicy(Qt::StrongFocus);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
 }
@@ -14,14 +16,6 @@ WaveformView::WaveformView(QWidget* parent) : QWidget(parent)
 void WaveformView::setPeaks(const AudioCodec::Peaks& peaks)
 {
     m_peaks = peaks;
-    update();
-}
-
-void WaveformView::clear()
-{
-    m_peaks = {};
-    m_duration = 0;
-    m_position = 0;
     update();
 }
 

@@ -14,8 +14,6 @@ public:
     explicit WaveformView(QWidget* parent = nullptr);
 
     void setPeaks(const AudioCodec::Peaks& peaks);
-    void clear();
-    bool hasPeaks() const { return !m_peaks.maximum.isEmpty(); }
     void setDuration(qint64 ms);
     void setPosition(qint64 ms);
 

@@ -1,6 +1,7 @@
 #include "gui/settings/SettingsDialog.h"
 
 #include "net/SegmindProvider.h"
+#include "platform/FileNames.h"
 #include "platform/Settings.h"
 #include "ui_SettingsDialog.h"
 
@@ -95,15 +96,14 @@ void SettingsDialog::accept()
 {
     const auto choice = m_ui->providerCombo->currentData().value<Settings::ProviderChoice>();
     const QUrl url(m_ui->customUrlEdit->text().trimmed(), QUrl::StrictMode);
-    if (choice == Settings::ProviderChoice::CustomEndpoint &&
-        (!url.isValid() || !(url.scheme() == "http"_L1 || url.scheme() == "https"_L1) || url.host().isEmpty())) {
+    if (choice == Settings::ProviderChoice::CustomEndpoint && !Settings::isUsableApiBase(url)) {
         m_ui->customUrlEdit->setFocus();
         QMessageBox::warning(this, tr("Endpoint URL"),
                              tr("Enter an http or https URL such as http://127.0.0.1:8765/v1."));
         return;
     }
     if (m_ui->templateEdit->text().trimmed().isEmpty())
-        m_ui->templateEdit->setText(u"{prompt}_{seed}_{duration}s"_s);
+        m_ui->templateEdit->setText(FileNames::DefaultTemplate);
     m_settings->setProvider(choice);
     if (choice == Settings::ProviderChoice::CustomEndpoint)
         m_settings->setCustomApiBase(url);

@@ -1,0 +1,168 @@
+#include "library/LibraryService.h"
+
+#include "library/ClipFile.h"
+#include "library/Library.h"
+
+#include <QDir>
+
+using namespace Qt::StringLiterals;
+
+LibraryService::LibraryService(const QString& rootDir, const LibraryOptions& options, QObject* parent)
+    : QObject(parent), m_root(rootDir), m_options(options), m_reader(std::make_unique<Library>(rootDir, options)),
+      m_context(new QObject)
+{
+    m_thread.setObjectName(u"LibraryWriter"_s);
+    m_context->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_context, &QObject::deleteLater);
+    m_pollTimer.setInterval(ChangePollMs);
+    connect(&m_pollTimer, &QTimer::timeout, this, &LibraryService::pollForChanges);
+}
+
+LibraryService::~LibraryService()
+{
+    // Queued behind every write already posted, so none is dropped.
+    QMetaObject::invokeMethod(m_context, [this] { m_thread.quit(); });
+    m_thread.wait();
+}
+
+OpenReport LibraryService::open()
+{
+    m_openReport = m_reader->open();
+    // The writer opens its own connection after the reader has checked, repaired or rebuilt the database.
+    m_thread.start();
+    QMetaObject::invokeMethod(m_context, [this] {
+        m_writer = new Library(m_root, m_options, m_context);
+        if (const OpenReport writerReport = m_writer->open(); !writerReport.ok)
+            report(&LibraryService::failed, writerReport.message);
+        connect(m_writer, &Library::takeAdded, this, &LibraryService::takeAdded);
+        connect(m_writer, &Library::takeChanged, this, &LibraryService::takeChanged);
+    });
+    m_dataVersion = m_reader->dataVersion();
+    m_pollTimer.start();
+    return m_openReport;
+}
+
+bool LibraryService::isOpen() const
+{
+    return m_reader->isOpen();
+}
+
+QString LibraryService::rootDir() const
+{
+    return m_root;
+}
+
+void LibraryService::setOptions(const LibraryOptions& options)
+{
+    m_options = options;
+    m_reader->setOptions(options);
+    post([options](Library& library) { library.setOptions(options); });
+}
+
+QList<Take> LibraryService::takes(const TakeQuery& query, QString* error) const
+{
+    return m_reader->takes(query, error);
+}
+
+int LibraryService::count(const TakeQuery& query, QString* error) const
+{
+    return m_reader->count(query, error);
+}
+
+bool LibraryService::matches(const QString& id, const TakeQuery& query) const
+{
+    return m_reader->matches(id, query);
+}
+
+std::optional<Take> LibraryService::find(const QString& idOrPrefix, QString* error) const
+{
+    return m_reader->find(idOrPrefix, error);
+}
+
+QString LibraryService::audioPath(const Take& take) const
+{
+    return m_reader->audioPath(take);
+}
+
+void LibraryService::pollForChanges()
+{
+    const qint64 version = m_reader->dataVersion();
+    if (version != m_dataVersion) {
+        m_dataVersion = version;
+        emit changedOnDisk();
+    }
+}
+
+void LibraryService::post(std::function<void(Library&)> work)
+{
+    QMetaObject::invokeMethod(m_context, [this, work = std::move(work)] {
+        if (m_writer && m_writer->isOpen())
+            work(*m_writer);
+        else
+            report(&LibraryService::failed, tr("The library could not be opened; see the message at start-up."));
+    });
+}
+
+void LibraryService::add(const GenerationResult& result, const QString& parentId)
+{
+    QMetaObject::invokeMethod(m_context, [this, result, parentId] {
+        QString error;
+        if (m_writer && m_writer->isOpen() && m_writer->add(result, parentId, &error))
+            return;
+        // The take has been paid for: keep its audio even when the library cannot take it.
+        QString rescueError;
+        const QString path = ClipFile::rescue(result.request, result.audio, result.audioInfo.format,
+                                              m_root.isEmpty() ? QDir::tempPath() : m_root, &rescueError);
+        if (!path.isEmpty())
+            report(&LibraryService::failed,
+                   tr("The take could not be added to the history (%1); its audio is kept at %2.").arg(error, path));
+        else
+            report(&LibraryService::failed, tr("The take could not be kept: %1; %2").arg(error, rescueError));
+    });
+}
+
+void LibraryService::setFavourite(const QString& id, bool favourite)
+{
+    post([this, id, favourite](Library& library) {
+        QString path, error;
+        if (!library.setFavourite(id, favourite, &path, &error)) {
+            report(&LibraryService::failed, error);
+            return;
+        }
+        if (favourite && !path.isEmpty()) {
+            if (const auto take = library.find(id))
+                report(&LibraryService::favouriteSaved, *take, path);
+        }
+    });
+}
+
+void LibraryService::moveToTrash(const QString& id)
+{
+    post([this, id](Library& library) {
+        QString error;
+        if (!library.moveToTrash(id, &error))
+            report(&LibraryService::failed, error);
+    });
+}
+
+void LibraryService::restore(const QString& id)
+{
+    post([this, id](Library& library) {
+        QString error;
+        if (!library.restore(id, &error))
+            report(&LibraryService::failed, error);
+    });
+}
+
+void LibraryService::exportTake(const QString& id, const QString& path, AudioFormat format)
+{
+    post([this, id, path, format](Library& library) {
+        QString error;
+        if (!library.exportTake(id, path, format, true, &error)) {
+            report(&LibraryService::failed, error);
+            return;
+        }
+        if (const auto take = library.find(id))
+            report(&LibraryService::exported, *take, path);
+    });
+}

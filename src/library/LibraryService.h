@@ -1,0 +1,91 @@
+#pragma once
+
+#include "library/LibraryTypes.h"
+#include "model/GenerationResult.h"
+#include "model/Take.h"
+
+#include <QObject>
+#include <QThread>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class Library;
+
+/// The take library as the window uses it: reads on the caller's thread, writes on a thread of its own, and one
+/// set of signals that say what happened.
+///
+/// Reads (pages of the history, a take, a count) go through a connection of the caller's thread and cost a few
+/// milliseconds. Writes — a take's audio, sidecar and row, favourite copies, exports, trash — are queued in order
+/// on the writer thread with its own connection, so the window never waits for a disk; their results come back
+/// as signals on the caller's thread. A paid take the library cannot keep is still written under rescued/.
+class LibraryService final : public QObject
+{
+    Q_OBJECT
+
+public:
+    /// How often the index is checked for changes made by another process (musicgen-cli).
+    static constexpr int ChangePollMs = 1500;
+
+    LibraryService(const QString& rootDir, const LibraryOptions& options, QObject* parent = nullptr);
+    ~LibraryService() override; ///< finishes queued writes, then stops the writer thread
+
+    /// Opens the library on the calling thread (creating, migrating, checking, repairing and reconciling it), then
+    /// starts the writer thread. Call once, before anything else.
+    OpenReport open();
+    /// What open() found and did.
+    const OpenReport& openReport() const { return m_openReport; }
+    bool isOpen() const;
+    QString rootDir() const;
+    void setOptions(const LibraryOptions& options);
+
+    /// Newest first; `error` is set when the index could not be read (an empty list then says nothing).
+    QList<Take> takes(const TakeQuery& query, QString* error = nullptr) const;
+    int count(const TakeQuery& query, QString* error = nullptr) const;
+    bool matches(const QString& id, const TakeQuery& query) const;
+    std::optional<Take> find(const QString& idOrPrefix, QString* error = nullptr) const;
+    /// Absolute path of the take's audio.
+    QString audioPath(const Take& take) const;
+
+    /// Keeps a successful take (takeAdded follows). When the library cannot, the audio is still written under
+    /// rescued/ so a paid take is never lost, and `failed` says where.
+    void add(const GenerationResult& result, const QString& parentId = {});
+    void setFavourite(const QString& id, bool favourite);
+    void moveToTrash(const QString& id);
+    void restore(const QString& id);
+    void exportTake(const QString& id, const QString& path, AudioFormat format);
+
+signals:
+    void takeAdded(const Take& take);
+    /// Favourite, trash, restore, rating, tags, note: the take as it is now.
+    void takeChanged(const Take& take);
+    void favouriteSaved(const Take& take, const QString& path);
+    void exported(const Take& take, const QString& path);
+    /// The index changed on disk since the last look: another process (musicgen-cli) wrote to it, or this
+    /// service's own writer did. Listeners that show takes re-read what they may have missed.
+    void changedOnDisk();
+    /// Something could not be done; `message` says what happened and what to do.
+    void failed(const QString& message);
+
+private:
+    /// Runs `work` on the writer thread with its open library.
+    void post(std::function<void(Library&)> work);
+    void pollForChanges();
+    /// Emits `signal` with `args` on the service's own thread, as the class promises, from the writer thread.
+    template <typename... Signal, typename... Args> void report(void (LibraryService::*signal)(Signal...), Args... args)
+    {
+        QMetaObject::invokeMethod(this, [this, signal, args...] { (this->*signal)(args...); });
+    }
+
+    QString m_root;
+    LibraryOptions m_options;
+    std::unique_ptr<Library> m_reader; ///< the calling thread's connection
+    OpenReport m_openReport;
+    QThread m_thread;
+    QObject* m_context;          ///< lives on m_thread; owns the writer Library
+    Library* m_writer = nullptr; ///< used on m_thread only
+    QTimer m_pollTimer;
+    qint64 m_dataVersion = -1;
+};

@@ -1,0 +1,164 @@
+#include "platform/AtomicFile.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QRandomGenerator>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The system's reason, and what a person can do about the common ones.
+QString failure(const QString& path, int error)
+{
+    QString advice;
+    switch (error) {
+    case ENOSPC:
+    case EDQUOT:
+        advice = QCoreApplication::translate("AtomicFile", "Free some space, or choose another folder.");
+        break;
+    case EACCES:
+    case EPERM:
+    case EROFS: advice = QCoreApplication::translate("AtomicFile", "Choose a folder you can write to."); break;
+    case ENOENT:
+    case ENOTDIR:
+        advice = QCoreApplication::translate("AtomicFile", "Check that the folder exists, or choose another.");
+        break;
+    default: break;
+    }
+    const QString text = QCoreApplication::translate("AtomicFile", "could not write %1: %2")
+                             .arg(QDir::toNativeSeparators(path), qt_error_string(error));
+    return advice.isEmpty() ? text : text + u". "_s + advice;
+}
+
+QString existsText(const QString& path)
+{
+    return QCoreApplication::translate("AtomicFile", "%1 already exists; choose another name")
+        .arg(QDir::toNativeSeparators(path));
+}
+
+bool writeAll(int fd, const char* data, qint64 size)
+{
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size_t(std::min<qint64>(size, qint64(1) << 30)));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            return false;
+        }
+        data += n;
+        size -= n;
+    }
+    return true;
+}
+
+// A temporary file of our own beside the target, created with 0666 so that the umask decides, like any new file.
+int createTemporary(const QByteArray& directory, QByteArray* path)
+{
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        *path = directory + ".musicgen-" + QByteArray::number(QRandomGenerator::global()->generate64(), 36) + ".part";
+        const int fd = ::open(path->constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
+// The rename that ends a NoReplace write. Returns 0, or an errno value (EEXIST: the target exists).
+int renameNoReplace(const QByteArray& from, const QByteArray& to)
+{
+    if (::renameat2(AT_FDCWD, from.constData(), AT_FDCWD, to.constData(), RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return errno;
+    // The filesystem cannot refuse in the rename itself: a hard link can (it fails when the name exists).
+    if (::link(from.constData(), to.constData()) == 0) {
+        ::unlink(from.constData());
+        return 0;
+    }
+    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
+        return errno;
+    // Neither (FAT, some network filesystems): check, then rename. Only a file created in between is at risk.
+    struct stat info;
+    if (::lstat(to.constData(), &info) == 0)
+        return EEXIST;
+    return ::rename(from.constData(), to.constData()) == 0 ? 0 : errno;
+}
+
+} // namespace
+
+namespace AtomicFile {
+
+WriteResult write(const QString& path, const QByteArray& bytes, Mode mode)
+{
+    WriteResult result;
+    const QByteArray target = QFile::encodeName(path);
+    const qsizetype slash = target.lastIndexOf('/');
+    const QByteArray directory = slash >= 0 ? target.left(slash + 1) : QByteArray();
+    struct stat existing;
+    const bool exists = ::stat(target.constData(), &existing) == 0;
+    if (mode == Mode::NoReplace && exists) {
+        result.alreadyExists = true;
+        result.error = existsText(path);
+        return result;
+    }
+
+    QByteArray temporary;
+    const int fd = createTemporary(directory, &temporary);
+    if (fd < 0) {
+        result.error = failure(path, errno);
+        return result;
+    }
+    bool ok = (!exists || !S_ISREG(existing.st_mode) || ::fchmod(fd, existing.st_mode & 07777) == 0) &&
+              writeAll(fd, bytes.constData(), bytes.size()) && ::fdatasync(fd) == 0;
+    int error = ok ? 0 : errno;
+    if (::close(fd) != 0 && ok) {
+        ok = false;
+        error = errno;
+    }
+    if (ok) {
+        error = mode == Mode::Replace ? (::rename(temporary.constData(), target.constData()) == 0 ? 0 : errno)
+                                      : renameNoReplace(temporary, target);
+        ok = error == 0;
+    }
+    if (!ok) {
+        ::unlink(temporary.constData());
+        result.alreadyExists = error == EEXIST && mode == Mode::NoReplace;
+        result.error = result.alreadyExists ? existsText(path) : failure(path, error);
+        return result;
+    }
+    result.path = path;
+    return result;
+}
+
+WriteResult writeUnique(const QString& directory, const QString& baseName, const QString& extension,
+                        const QByteArray& bytes)
+{
+    const QDir dir(directory);
+    const QString suffix = extension.isEmpty() ? QString() : u'.' + extension;
+    for (int n = 1; n < 10000; ++n) {
+        const QString name = n == 1 ? baseName + suffix : u"%1 (%2)%3"_s.arg(baseName).arg(n).arg(suffix);
+        WriteResult result = write(dir.filePath(name), bytes, Mode::NoReplace);
+        if (!result.alreadyExists)
+            return result;
+    }
+    WriteResult result;
+    result.error =
+        QCoreApplication::translate(
+            "AtomicFile", "there are too many files named %1 in %2; choose another folder or file-name template")
+            .arg(baseName, QDir::toNativeSeparators(directory));
+    return result;
+}
+
+} // namespace AtomicFile

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+/// The one way the app writes a file: audio, sidecars, favourites, exports, rescued takes.
+///
+/// The bytes go to a hidden temporary file beside the target (".musicgen-XXXXXXXX.part"), which is written in
+/// full, flushed to disk (fdatasync) and closed, every step checked, and only then renamed onto the target. So a
+/// reader, or the disk after a crash, has the old file or the complete new one, never a part. On any failure the
+/// temporary file is removed, an existing target is left untouched and the error gives the system's reason ("No
+/// space left on device") and what to do about it.
+///
+/// The folder is not synced after the rename (nor does QSaveFile): that would cost a disk flush per file, a
+/// quarter of a `musicgen-cli generate`, while the library's database commit that follows its files syncs the
+/// filesystem journal anyway on ext4, the common case.
+///
+/// New files get the permissions the umask allows (0666 & ~umask, as every program's files do); a replaced file
+/// keeps its own.
+namespace AtomicFile {
+
+enum class Mode
+{
+    Replace,  ///< an existing file at the path is replaced (atomically)
+    NoReplace ///< an existing file is never replaced, not even one that appears while writing
+};
+
+/// What a write did. Look at ok().
+struct [[nodiscard]] WriteResult
+{
+    QString path;               ///< where the bytes went; empty on failure
+    QString error;              ///< empty on success: what went wrong, for people
+    bool alreadyExists = false; ///< NoReplace found a file at the path (error says so too)
+
+    bool ok() const { return error.isEmpty(); }
+};
+
+/// Writes `bytes` to `path` as described above. With NoReplace the final step is a rename that refuses to replace
+/// (renameat2 RENAME_NOREPLACE, else link(); on filesystems with neither, a check just before a plain rename).
+WriteResult write(const QString& path, const QByteArray& bytes, Mode mode);
+
+/// Writes `bytes` to "<directory>/<baseName>.<extension>", or, when that exists, to the first free one of
+/// "<baseName> (2).<extension>", "<baseName> (3).<extension>"... never replacing any file. The result's `path`
+/// says which. Leave room in `baseName` for the " (9999)" a name may get.
+WriteResult writeUnique(const QString& directory, const QString& baseName, const QString& extension,
+                        const QByteArray& bytes);
+
+} // namespace AtomicFile
