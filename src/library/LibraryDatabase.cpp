@@ -1,12 +1,10 @@
 #include "library/LibraryDatabase.h"
 
 #include "library/SqlSupport.h"
+#include "library/TakeFields.h"
 #include "model/TextUtils.h"
 
 #include <QCoreApplication>
-#include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -20,67 +18,11 @@ using SqlSupport::run;
 
 namespace {
 
-constexpr auto Columns = "id, created, prompt, requested_duration, actual_duration, seed, provider, endpoint, model, "
-                         "format, sample_rate, channels, byte_size, sha256, generation_ms, attempts, estimated_cost, "
-                         "remaining_credits, favourite, rating, tags, note, trashed, audio_missing, parent_id, "
-                         "audio_path, favourite_path"_L1;
-
-// Qt binds a null QString as SQL NULL; the text columns are NOT NULL, so bind empty text instead.
-QVariant text(const QString& value)
+// The SELECT list TakeFields::fromRow reads.
+const QString& selectColumns()
 {
-    return value.isNull() ? QVariant(QString::fromLatin1("")) : QVariant(value);
-}
-
-QString encodeTags(const QStringList& tags)
-{
-    return tags.isEmpty()
-               ? QString()
-               : QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(tags)).toJson(QJsonDocument::Compact));
-}
-
-QStringList decodeTags(const QString& text)
-{
-    QStringList tags;
-    if (text.isEmpty())
-        return tags;
-    const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
-    for (const QJsonValue& value : array)
-        tags << value.toString();
-    return tags;
-}
-
-Take takeFromRow(const QSqlQuery& q)
-{
-    Take t;
-    t.id = q.value(0).toString();
-    t.created = QDateTime::fromMSecsSinceEpoch(q.value(1).toLongLong(), Qt::UTC);
-    t.prompt = q.value(2).toString();
-    t.requestedDuration = q.value(3).toInt();
-    t.actualDuration = q.value(4).toDouble();
-    t.seed = q.value(5).toInt();
-    t.provider = q.value(6).toString();
-    t.endpoint = q.value(7).toString();
-    t.model = q.value(8).toString();
-    t.format = audioFormatFromName(q.value(9).toString());
-    t.sampleRate = q.value(10).toInt();
-    t.channels = q.value(11).toInt();
-    t.byteSize = q.value(12).toLongLong();
-    t.sha256 = q.value(13).toString();
-    t.generationMs = q.value(14).toLongLong();
-    t.attempts = q.value(15).toInt();
-    t.estimatedCost = q.value(16).toDouble();
-    if (!q.isNull(17))
-        t.remainingCredits = q.value(17).toDouble();
-    t.favourite = q.value(18).toBool();
-    t.rating = q.value(19).toInt();
-    t.tags = decodeTags(q.value(20).toString());
-    t.note = q.value(21).toString();
-    t.trashed = q.value(22).toBool();
-    t.audioMissing = q.value(23).toBool();
-    t.parentId = q.value(24).toString();
-    t.audioRelativePath = q.value(25).toString();
-    t.favouritePath = q.value(26).toString();
-    return t;
+    static const QString columns = TakeFields::columns().join(u", "_s);
+    return columns;
 }
 
 // Full-text query for the words that have letters or digits: each becomes a quoted prefix term, all must match.
@@ -198,10 +140,11 @@ void LibraryDatabase::rollback()
 bool LibraryDatabase::insert(const Take& t, QString* error)
 {
     if (!m_insert) {
+        const QStringList columns = TakeFields::columns();
+        const QStringList placeholders(columns.size() + 1, u"?"_s);
         m_insert = std::make_unique<QSqlQuery>(m_db);
-        if (!m_insert->prepare(
-                u"INSERT INTO takes (n, %1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"_s.arg(Columns))) {
+        if (!m_insert->prepare(u"INSERT INTO takes (n, %1) VALUES (%2) ON CONFLICT DO NOTHING"_s.arg(
+                columns.join(u", "_s), placeholders.join(u", "_s)))) {
             setError(error, describe(m_insert->lastError()));
             m_insert.reset();
             return false;
@@ -209,33 +152,9 @@ bool LibraryDatabase::insert(const Take& t, QString* error)
     }
     QSqlQuery& q = *m_insert;
     q.addBindValue(TakeId::toNumber(t.id));
-    q.addBindValue(text(t.id));
-    q.addBindValue(t.created.toMSecsSinceEpoch());
-    q.addBindValue(text(t.prompt));
-    q.addBindValue(t.requestedDuration);
-    q.addBindValue(t.actualDuration);
-    q.addBindValue(t.seed);
-    q.addBindValue(text(t.provider));
-    q.addBindValue(text(t.endpoint));
-    q.addBindValue(text(t.model));
-    q.addBindValue(text(audioFormatExtension(t.format)));
-    q.addBindValue(t.sampleRate);
-    q.addBindValue(t.channels);
-    q.addBindValue(t.byteSize);
-    q.addBindValue(text(t.sha256));
-    q.addBindValue(t.generationMs);
-    q.addBindValue(t.attempts);
-    q.addBindValue(t.estimatedCost);
-    q.addBindValue(t.remainingCredits ? QVariant(*t.remainingCredits) : QVariant());
-    q.addBindValue(t.favourite);
-    q.addBindValue(std::clamp(t.rating, 0, 5));
-    q.addBindValue(text(encodeTags(t.tags)));
-    q.addBindValue(text(t.note));
-    q.addBindValue(t.trashed);
-    q.addBindValue(t.audioMissing);
-    q.addBindValue(text(t.parentId));
-    q.addBindValue(text(t.audioRelativePath));
-    q.addBindValue(text(t.favouritePath));
+    const QVariantList values = TakeFields::sqlValues(t);
+    for (const QVariant& value : values)
+        q.addBindValue(value);
     const bool ok = q.exec();
     if (!ok)
         setError(error, describe(q.lastError()));
@@ -245,13 +164,11 @@ bool LibraryDatabase::insert(const Take& t, QString* error)
 
 bool LibraryDatabase::update(const Take& t, QString* error)
 {
+    using TakeFields::Scope;
     QSqlQuery q(m_db);
     return run(q,
-               u"UPDATE takes SET favourite = ?, rating = ?, tags = ?, note = ?, trashed = ?, audio_missing = ?, "
-               "favourite_path = ? WHERE n = ?"_s,
-               {t.favourite, std::clamp(t.rating, 0, 5), text(encodeTags(t.tags)), text(t.note), t.trashed,
-                t.audioMissing, text(t.favouritePath), TakeId::toNumber(t.id)},
-               error);
+               u"UPDATE takes SET %1 = ? WHERE n = ?"_s.arg(TakeFields::columns(Scope::ChangeLater).join(u" = ?, "_s)),
+               TakeFields::sqlValues(t, Scope::ChangeLater) << TakeId::toNumber(t.id), error);
 }
 
 bool LibraryDatabase::remove(const QStringList& ids, QString* error)
@@ -308,9 +225,9 @@ bool LibraryDatabase::setAudioMissing(const QStringList& ids, bool missing, QStr
 std::optional<Take> LibraryDatabase::take(const QString& id, QString* error) const
 {
     QSqlQuery q(m_db);
-    if (!run(q, u"SELECT %1 FROM takes WHERE n = ?"_s.arg(Columns), {TakeId::toNumber(id)}, error))
+    if (!run(q, u"SELECT %1 FROM takes WHERE n = ?"_s.arg(selectColumns()), {TakeId::toNumber(id)}, error))
         return std::nullopt;
-    return q.next() ? std::optional<Take>(takeFromRow(q)) : std::nullopt;
+    return q.next() ? std::optional<Take>(TakeFields::fromRow(q)) : std::nullopt;
 }
 
 QList<Take> LibraryDatabase::takesWithPrefix(const QString& prefix, int limit, int* total, QString* error) const
@@ -323,11 +240,11 @@ QList<Take> LibraryDatabase::takesWithPrefix(const QString& prefix, int limit, i
     if (!run(q, u"SELECT count(*) FROM takes WHERE n BETWEEN ? AND ?"_s, {first, last}, error) || !q.next())
         return result;
     *total = q.value(0).toInt();
-    if (!run(q, u"SELECT %1 FROM takes WHERE n BETWEEN ? AND ? ORDER BY n LIMIT ?"_s.arg(Columns), {first, last, limit},
-             error))
+    if (!run(q, u"SELECT %1 FROM takes WHERE n BETWEEN ? AND ? ORDER BY n LIMIT ?"_s.arg(selectColumns()),
+             {first, last, limit}, error))
         return result;
     while (q.next())
-        result << takeFromRow(q);
+        result << TakeFields::fromRow(q);
     return result;
 }
 
@@ -381,11 +298,13 @@ QList<Take> LibraryDatabase::takes(const TakeQuery& query, QString* error) const
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     QList<Take> result;
-    if (!run(q, u"SELECT %1 FROM takes WHERE %2 ORDER BY created DESC, n DESC LIMIT ? OFFSET ?"_s.arg(Columns, where),
+    if (!run(q,
+             u"SELECT %1 FROM takes WHERE %2 ORDER BY created DESC, n DESC LIMIT ? OFFSET ?"_s.arg(selectColumns(),
+                                                                                                   where),
              values, error))
         return result;
     while (q.next())
-        result << takeFromRow(q);
+        result << TakeFields::fromRow(q);
     return result;
 }
 

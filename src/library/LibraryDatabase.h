@@ -69,8 +69,8 @@ public:
     /// Inserts a row (`take.id` must be valid); an id that is already indexed is left as it is (another process
     /// re-attached it first).
     bool insert(const Take& take, QString* error);
-    /// Writes the fields that change after a take is made: favourite, rating, tags, note, trash, audioMissing,
-    /// favouritePath.
+    /// Writes the fields that change after a take is made (TakeFields::Scope::ChangeLater): favourite, rating, tags,
+    /// note, trash, audioMissing, favouritePath.
     bool update(const Take& take, QString* error);
     bool remove(const QStringList& ids, QString* error);
     /// Remembers ids whose takes were deleted for good, so they are never handed out again.

@@ -16,10 +16,7 @@ Player::Player(PlayerBackend* backend, QObject* parent) : QObject(parent), m_bac
         m_position = ms;
         emit positionChanged(ms);
     });
-    connect(m_backend, &PlayerBackend::durationChanged, this, [this](qint64 ms) {
-        m_duration = ms;
-        emit durationChanged(ms);
-    });
+    connect(m_backend, &PlayerBackend::durationChanged, this, &Player::durationChanged);
     connect(m_backend, &PlayerBackend::reachedEnd, this, [this] {
         if (m_loop) {
             m_backend->setPosition(0);
@@ -67,7 +64,7 @@ void Player::stop()
 
 void Player::seek(qint64 ms)
 {
-    const qint64 clamped = std::clamp<qint64>(ms, 0, std::max<qint64>(0, m_duration));
+    const qint64 clamped = std::clamp<qint64>(ms, 0, std::max<qint64>(0, m_backend->duration()));
     m_backend->setPosition(clamped);
 }
 

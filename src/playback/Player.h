@@ -32,7 +32,7 @@ public:
 
     PlayerBackend::State state() const { return m_state; }
     qint64 position() const { return m_position; }
-    qint64 duration() const { return m_duration; }
+    qint64 duration() const { return m_backend->duration(); }
 
 signals:
     void takeLoaded(const QString& takeId);
@@ -46,7 +46,6 @@ private:
     QString m_takeId;
     PlayerBackend::State m_state = PlayerBackend::State::Stopped;
     qint64 m_position = 0;
-    qint64 m_duration = 0;
     int m_volume = 80;
     bool m_loop = false;
 };
