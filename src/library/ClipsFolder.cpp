@@ -112,7 +112,7 @@ ClipsFolder::Scan ClipsFolder::scan(const QHash<QString, qint64>& recorded) cons
             const bool sidecar = extension == "json"_L1;
             const AudioFormat format = sidecar ? AudioFormat::Unknown : audioFormatFromName(extension.toString());
             if (!sidecar && format == AudioFormat::Unknown)
-                continue; // e.g. a QSaveFile temporary "<id>.wav.XXXXXX" left by a crash
+                continue; // neither audio nor a sidecar (AtomicFile's temporaries are hidden files, skipped above)
             Entry& entry = found.entries[id.toString()];
             if (sidecar) {
                 entry.sidecar = true;
