@@ -86,6 +86,21 @@ void printLine(const QString& text)
     std::fflush(stdout);
 }
 
+QString forTerminal(const QString& text)
+{
+    static constexpr char16_t BidiControls[] =
+        u"\u061C\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069";
+    QString safe;
+    safe.reserve(text.size());
+    for (const QChar c : text) {
+        if (c.category() == QChar::Other_Control || QStringView(BidiControls).contains(c))
+            safe += u"\\u{%1}"_s.arg(int(c.unicode()), 4, 16, QLatin1Char('0'));
+        else
+            safe += c;
+    }
+    return safe;
+}
+
 int intOption(const QCommandLineParser& parser, const QCommandLineOption& option, int fallback, int min, int max,
               QString* error)
 {

@@ -28,6 +28,9 @@ void printError(const QString& text);
 void printNotice(const QString& text);
 /// A line on stdout.
 void printLine(const QString& text);
+/// `text` safe to show in a terminal: control characters (escape sequences among them) and the bidirectional
+/// controls that reorder what follows are shown as \u{…} instead of acting on the terminal.
+QString forTerminal(const QString& text);
 
 /// A whole number option in [min, max]; `error` is set when it is something else.
 int intOption(const QCommandLineParser& parser, const QCommandLineOption& option, int fallback, int min, int max,

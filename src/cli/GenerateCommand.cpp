@@ -75,9 +75,10 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
     GenerateOptions options;
     QString error;
     options.request.prompt = parser.value(prompt);
-    options.request.durationSeconds =
-        intOption(parser, duration, GenerationRequest::DefaultDuration, INT_MIN, INT_MAX, &error);
-    options.request.seed = intOption(parser, seed, GenerationRequest::DefaultSeed, INT_MIN, INT_MAX, &error);
+    options.request.durationSeconds = intOption(parser, duration, GenerationRequest::DefaultDuration,
+                                                GenerationRequest::MinDuration, GenerationRequest::MaxDuration, &error);
+    options.request.seed = intOption(parser, seed, GenerationRequest::DefaultSeed, GenerationRequest::MinSeed,
+                                     GenerationRequest::MaxSeed, &error);
     options.segmind.totalTimeoutMs = intOption(parser, timeout, 300, 1, 3600, &error) * 1000;
     options.segmind.idleTimeoutMs = intOption(parser, idleTimeout, 60, 1, 3600, &error) * 1000;
     options.segmind.maxAttempts = intOption(parser, retries, 2, 0, 10, &error) + 1;

@@ -165,9 +165,12 @@ int runHistory(const QStringList& arguments)
                       .arg(take.requestedDuration, 2)
                       .arg(take.seed, 4)
                       .arg(take.provider, -8)
-                      .arg(take.prompt.simplified()));
+                      .arg(forTerminal(take.prompt.simplified())));
     }
-    if (takes.isEmpty())
+    const bool filtered = !query.search.isEmpty() || query.favouritesOnly || query.trashed;
+    if (takes.isEmpty() && filtered)
+        printNotice(tr("no takes match"));
+    else if (takes.isEmpty())
         printNotice(tr("no takes yet: musicgen-cli generate --prompt \"...\" adds one"));
     return ExitOk;
 }

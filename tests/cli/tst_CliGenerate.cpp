@@ -189,11 +189,13 @@ void TestCliGenerate::invalidInputSendsNothing_data()
     QTest::newRow("no prompt") << QStringList{g} << u"--prompt"_s;
     QTest::newRow("blank prompt") << QStringList{g, u"--prompt"_s, u"  "_s} << u"prompt"_s;
     QTest::newRow("long prompt") << QStringList{g, u"--prompt"_s, u"a"_s.repeated(2001)} << u"2000"_s;
-    QTest::newRow("duration 31") << QStringList{g, u"--prompt"_s, u"x"_s, u"--duration"_s, u"31"_s} << u"duration"_s;
-    QTest::newRow("duration 2.5") << QStringList{g, u"--prompt"_s, u"x"_s, u"--duration"_s, u"2.5"_s}
-                                  << u"whole number"_s;
-    QTest::newRow("seed -2") << QStringList{g, u"--prompt"_s, u"x"_s, u"--seed"_s, u"-2"_s} << u"seed"_s;
-    QTest::newRow("seed text") << QStringList{g, u"--prompt"_s, u"x"_s, u"--seed"_s, u"abc"_s} << u"--seed"_s;
+    // Each range is said as it is, whatever was wrong with the value.
+    const QString durationRange = u"--duration takes a whole number from 1 to 30"_s;
+    const QString seedRange = u"--seed takes a whole number from -1 to 9999"_s;
+    QTest::newRow("duration 31") << QStringList{g, u"--prompt"_s, u"x"_s, u"--duration"_s, u"31"_s} << durationRange;
+    QTest::newRow("duration 1.5") << QStringList{g, u"--prompt"_s, u"x"_s, u"--duration"_s, u"1.5"_s} << durationRange;
+    QTest::newRow("seed -2") << QStringList{g, u"--prompt"_s, u"x"_s, u"--seed"_s, u"-2"_s} << seedRange;
+    QTest::newRow("seed text") << QStringList{g, u"--prompt"_s, u"x"_s, u"--seed"_s, u"abc"_s} << seedRange;
     QTest::newRow("unknown format") << QStringList{g, u"--prompt"_s, u"x"_s, u"--output"_s, u"a.aiff"_s} << u".wav"_s;
     QTest::newRow("missing folder") << QStringList{g, u"--prompt"_s, u"x"_s, u"--output"_s, u"no/such/a.wav"_s}
                                     << u"does not exist"_s;

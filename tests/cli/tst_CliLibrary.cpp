@@ -28,6 +28,7 @@ class TestCliLibrary final : public QObject
 private slots:
     void init();
     void generateRecordsEveryTake();
+    void historyIsSafeInATerminalAndSaysWhyItIsEmpty();
     void noHistoryRecordsNothing();
     void favouritesAreSavedAndNeverOverwritten();
     void exportWritesTheAskedFormat();
@@ -117,6 +118,28 @@ void TestCliLibrary::generateRecordsEveryTake()
     QCOMPARE(text.exitCode, 0);
     QVERIFY(text.out.contains(first) && text.out.contains(u"lo-fi piano"_s));
     QCOMPARE(history({u"--search"_s, u"techno"_s}).size(), 1);
+}
+
+void TestCliLibrary::historyIsSafeInATerminalAndSaysWhyItIsEmpty()
+{
+    const Run empty = cli({u"history"_s});
+    QCOMPARE(empty.exitCode, 0);
+    QVERIFY2(empty.err.contains(u"no takes yet"_s), qPrintable(empty.err));
+
+    // A prompt that would recolour the terminal and reverse the rest of the line.
+    const QString hostile = u"\x1b[31mred\x1b[0m piano \u202Eevil"_s;
+    QVERIFY(!generate(hostile, 3).isEmpty());
+    const Run text = cli({u"history"_s});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains(u"\\u{001b}[31mred\\u{001b}[0m piano \\u{202e}evil"_s), qPrintable(text.out));
+    QVERIFY(!text.out.contains(QChar(0x1b)) && !text.out.contains(QChar(0x202E)));
+    // JSON stays exact: scripts get the prompt as it was typed.
+    QCOMPARE(history().at(0).toObject().value("prompt"_L1).toString(), hostile);
+
+    const Run none = cli({u"history"_s, u"--search"_s, u"trombone"_s});
+    QCOMPARE(none.exitCode, 0);
+    QVERIFY2(none.err.contains(u"no takes match"_s), qPrintable(none.err));
+    QVERIFY(!none.err.contains(u"no takes yet"_s));
 }
 
 void TestCliLibrary::noHistoryRecordsNothing()
