@@ -106,6 +106,8 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
             error = tr("the folder %1 does not exist").arg(info.absolutePath());
         else if (info.isDir())
             error = tr("%1 is a folder; give a file name").arg(options.outputPath);
+        else if (info.exists() && !info.isFile())
+            error = tr("%1 is not a regular file (a device or a pipe); give a file name").arg(options.outputPath);
     }
     if (!error.isEmpty()) {
         printError(error);

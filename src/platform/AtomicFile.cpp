@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -38,6 +39,25 @@ QString failure(const QString& path, int error)
     const QString text = QCoreApplication::translate("AtomicFile", "could not write %1: %2")
                              .arg(QDir::toNativeSeparators(path), qt_error_string(error));
     return advice.isEmpty() ? text : text + u". "_s + advice;
+}
+
+QString notAFileText(const QString& path)
+{
+    return QCoreApplication::translate("AtomicFile",
+                                       "could not write %1: it is not a regular file (a folder, a device or a pipe); "
+                                       "choose a file name")
+        .arg(QDir::toNativeSeparators(path));
+}
+
+// Where the bytes really go: a symbolic link is followed, so the file it names is replaced and the link stays.
+QByteArray resolvedTarget(const QString& path)
+{
+    const QByteArray target = QFile::encodeName(path);
+    struct stat link;
+    if (::lstat(target.constData(), &link) != 0 || !S_ISLNK(link.st_mode))
+        return target;
+    const QString resolved = QFileInfo(path).canonicalFilePath(); // empty for a dangling link
+    return resolved.isEmpty() ? QFile::encodeName(QFileInfo(path).symLinkTarget()) : QFile::encodeName(resolved);
 }
 
 QString existsText(const QString& path)
@@ -103,7 +123,7 @@ namespace AtomicFile {
 WriteResult write(const QString& path, const QByteArray& bytes, Mode mode)
 {
     WriteResult result;
-    const QByteArray target = QFile::encodeName(path);
+    const QByteArray target = resolvedTarget(path);
     const qsizetype slash = target.lastIndexOf('/');
     const QByteArray directory = slash >= 0 ? target.left(slash + 1) : QByteArray();
     struct stat existing;
@@ -113,6 +133,10 @@ WriteResult write(const QString& path, const QByteArray& bytes, Mode mode)
         result.error = existsText(path);
         return result;
     }
+    if (exists && !S_ISREG(existing.st_mode)) {
+        result.error = notAFileText(path);
+        return result;
+    }
 
     QByteArray temporary;
     const int fd = createTemporary(directory, &temporary);
@@ -120,7 +144,7 @@ WriteResult write(const QString& path, const QByteArray& bytes, Mode mode)
         result.error = failure(path, errno);
         return result;
     }
-    bool ok = (!exists || !S_ISREG(existing.st_mode) || ::fchmod(fd, existing.st_mode & 07777) == 0) &&
+    bool ok = (!exists || ::fchmod(fd, existing.st_mode & 07777) == 0) &&
               writeAll(fd, bytes.constData(), bytes.size()) && ::fdatasync(fd) == 0;
     int error = ok ? 0 : errno;
     if (::close(fd) != 0 && ok) {

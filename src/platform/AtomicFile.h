@@ -15,6 +15,9 @@
 /// quarter of a `musicgen-cli generate`, while the library's database commit that follows its files syncs the
 /// filesystem journal anyway on ext4, the common case.
 ///
+/// A symbolic link is followed: the file it names is replaced and the link stays a link. What is not a regular file
+/// (a folder, a device, a pipe, or a link to one) is never replaced: the write fails and says so.
+///
 /// New files get the permissions the umask allows (0666 & ~umask, as every program's files do); a replaced file
 /// keeps its own.
 namespace AtomicFile {

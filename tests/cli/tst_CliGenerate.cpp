@@ -16,6 +16,8 @@
 
 #include <csignal>
 
+#include <sys/stat.h>
+
 using namespace Qt::StringLiterals;
 using Behaviour = ScriptedResponse::Behaviour;
 
@@ -47,6 +49,7 @@ private slots:
     void jsonDescribesTheTake();
     void invalidInputSendsNothing_data();
     void invalidInputSendsNothing();
+    void anOutputThatIsNotAFileSendsNothing();
     void aBadApiBaseInTheEnvironmentSendsNothing();
     void exitCodesFollowTheContract_data();
     void exitCodesFollowTheContract();
@@ -216,6 +219,25 @@ void TestCliGenerate::invalidInputSendsNothing()
     QVERIFY2(run.err.contains(errorMentions), qPrintable(run.err));
     QCOMPARE(m_server->requestCount(), 0);
     QCOMPARE(files(), QStringList());
+}
+
+void TestCliGenerate::anOutputThatIsNotAFileSendsNothing()
+{
+    QTemporaryDir elsewhere;
+    const QString fifo = elsewhere.filePath(u"pipe.wav"_s);
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    const QString toDevice = elsewhere.filePath(u"null.wav"_s);
+    QVERIFY(QFile::link(u"/dev/null"_s, toDevice));
+    for (const QString& output : {fifo, toDevice}) {
+        const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--output"_s, output});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(u"not a regular file"_s), qPrintable(run.err));
+    }
+    QCOMPARE(m_server->requestCount(), 0);
+    QVERIFY(QFileInfo(toDevice).isSymLink());
+    struct stat info;
+    QCOMPARE(::stat(QFile::encodeName(fifo).constData(), &info), 0);
+    QVERIFY(S_ISFIFO(info.st_mode));
 }
 
 void TestCliGenerate::aBadApiBaseInTheEnvironmentSendsNothing()

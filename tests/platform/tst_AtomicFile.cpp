@@ -30,7 +30,7 @@ void makeFile(const QString& path, const QByteArray& bytes)
 
 QStringList entries(const QString& dir)
 {
-    return QDir(dir).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
+    return QDir(dir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
 }
 
 mode_t permissions(const QString& path)
@@ -66,6 +66,8 @@ private slots:
     void readOnlyFolder();
     void newFilesHonourTheUmask();
     void replacedFilesKeepTheirPermissions();
+    void aLinkIsFollowedToTheFileItNames();
+    void neverReplacesWhatIsNotAFile();
 };
 
 void TestAtomicFile::writesAndReplaces()
@@ -226,6 +228,43 @@ void TestAtomicFile::replacedFilesKeepTheirPermissions()
     QVERIFY(AtomicFile::write(path, "new", AtomicFile::Mode::Replace).ok());
     QCOMPARE(readFile(path), QByteArray("new"));
     QCOMPARE(permissions(path), mode_t(0640));
+}
+
+void TestAtomicFile::aLinkIsFollowedToTheFileItNames()
+{
+    QTemporaryDir dir;
+    const QString real = dir.filePath(u"real.wav"_s);
+    const QString link = dir.filePath(u"link.wav"_s);
+    makeFile(real, "old");
+    QVERIFY(QFile::link(real, link));
+    QVERIFY(AtomicFile::write(link, "new", AtomicFile::Mode::Replace).ok());
+    QCOMPARE(readFile(real), QByteArray("new"));
+    QVERIFY(QFileInfo(link).isSymLink());
+    QCOMPARE(entries(dir.path()), QStringList({u"link.wav"_s, u"real.wav"_s}));
+}
+
+void TestAtomicFile::neverReplacesWhatIsNotAFile()
+{
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath(u"pipe"_s);
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    const QString linkToFifo = dir.filePath(u"out.wav"_s);
+    QVERIFY(QFile::link(fifo, linkToFifo));
+    const QString folder = dir.filePath(u"folder"_s);
+    QVERIFY(QDir().mkdir(folder));
+    for (const QString& path : {fifo, linkToFifo, folder, QString(u"/dev/null"_s)}) {
+        const AtomicFile::WriteResult result = AtomicFile::write(path, "audio", AtomicFile::Mode::Replace);
+        QVERIFY(!result.ok());
+        QVERIFY2(result.error.contains(u"not a regular file"_s), qPrintable(result.error));
+    }
+    // Everything is as it was, and no temporary file is left beside them.
+    QVERIFY(QFileInfo(linkToFifo).isSymLink());
+    QCOMPARE(QFileInfo(linkToFifo).symLinkTarget(), fifo);
+    struct stat info;
+    QCOMPARE(::stat(QFile::encodeName(fifo).constData(), &info), 0);
+    QVERIFY(S_ISFIFO(info.st_mode));
+    QVERIFY(QFileInfo(folder).isDir());
+    QCOMPARE(entries(dir.path()), QStringList({u"folder"_s, u"out.wav"_s, u"pipe"_s}));
 }
 
 QTEST_GUILESS_MAIN(TestAtomicFile)
