@@ -78,7 +78,7 @@ void Library::setOptions(const LibraryOptions& options)
     m_options = options;
 }
 
-OpenReport Library::open()
+OpenReport Library::open(Opening opening)
 {
     OpenReport report;
     m_db.reset();
@@ -89,8 +89,10 @@ OpenReport Library::open()
     }
     m_db = std::make_unique<LibraryDatabase>(databasePath(), m_connectionName);
     QString error;
-    const auto check = m_options.alwaysFullIntegrityCheck ? LibraryDatabase::IntegrityCheck::Full
-                                                          : LibraryDatabase::IntegrityCheck::Auto;
+    const bool attach = opening == Opening::Attach;
+    const auto check = attach                               ? LibraryDatabase::IntegrityCheck::None
+                       : m_options.alwaysFullIntegrityCheck ? LibraryDatabase::IntegrityCheck::Full
+                                                            : LibraryDatabase::IntegrityCheck::Auto;
     LibraryDatabase::Status status = m_db->open(m_options.useFullTextSearch, &error, check);
     report.fullIntegrityCheck = m_db->ranFullIntegrityCheck();
     if (status == LibraryDatabase::Status::Corrupt) {
@@ -134,7 +136,7 @@ OpenReport Library::open()
         return report;
     }
     report.ok = true;
-    if (report.movedAsidePath.isEmpty()) {
+    if (report.movedAsidePath.isEmpty() && !attach) {
         const LibraryReconciler::Result found = LibraryReconciler(*m_db, m_clips).reconcile();
         report.reattached = found.reattached;
         QStringList parts;

@@ -39,9 +39,14 @@ public:
     explicit Library(const QString& rootDir, const LibraryOptions& options = {}, QObject* parent = nullptr);
     ~Library() override;
 
+    enum class Opening
+    {
+        CheckAndReconcile, ///< the first opening in a process: check the index, reconcile it with the clips folder
+        Attach,            ///< another Library of this process has just done that: only connect
+    };
     /// Creates the root, opens (or creates) and migrates the database, checks it, and reconciles it with the
-    /// clips folder. Safe to call again to reopen.
-    OpenReport open();
+    /// clips folder (not when attaching). Safe to call again to reopen.
+    OpenReport open(Opening opening = Opening::CheckAndReconcile);
     bool isOpen() const;
     bool isReadOnly() const;
     QString rootDir() const;

@@ -163,13 +163,16 @@ LibrarySchema::Status LibrarySchema::configure(bool readOnly, IntegrityCheck che
     }
     if (!query.exec(u"PRAGMA foreign_keys = ON"_s))
         return failed(u"foreign_keys"_s);
-    m_fullCheck = fullCheckDue(check);
-    if (!query.exec(m_fullCheck ? u"PRAGMA integrity_check"_s : u"PRAGMA quick_check"_s))
-        return failed(u"integrity_check"_s);
-    QStringList problems;
-    while (query.next())
-        problems += query.value(0).toString().split(u'\n', Qt::SkipEmptyParts);
-    query.finish();
+    m_fullCheck = check != IntegrityCheck::None && fullCheckDue(check);
+    QStringList problems{u"ok"_s};
+    if (check != IntegrityCheck::None) {
+        if (!query.exec(m_fullCheck ? u"PRAGMA integrity_check"_s : u"PRAGMA quick_check"_s))
+            return failed(u"integrity_check"_s);
+        problems.clear();
+        while (query.next())
+            problems += query.value(0).toString().split(u'\n', Qt::SkipEmptyParts);
+        query.finish();
+    }
     if (problems != QStringList{u"ok"_s}) {
         problems.removeIf([](const QString& line) { return line.startsWith("***"_L1); });
         setError(error, QCoreApplication::translate("LibrarySchema", "integrity check failed: %1")

@@ -24,6 +24,7 @@ public:
     {
         Auto, ///< full for small files or when the last full check is older than FullCheckIntervalSecs
         Full, ///< always PRAGMA integrity_check
+        None, ///< another connection of this process has just checked the file
     };
 
     enum class Status

@@ -28,11 +28,12 @@ LibraryService::~LibraryService()
 OpenReport LibraryService::open()
 {
     m_openReport = m_reader->open();
-    // The writer opens its own connection after the reader has checked, repaired or rebuilt the database.
+    // The writer connects after the reader has checked, repaired or rebuilt the database and reconciled it with
+    // the clips folder, so it does neither again.
     m_thread.start();
     QMetaObject::invokeMethod(m_context, [this] {
         m_writer = new Library(m_root, m_options, m_context);
-        if (const OpenReport writerReport = m_writer->open(); !writerReport.ok)
+        if (const OpenReport writerReport = m_writer->open(Library::Opening::Attach); !writerReport.ok)
             report(&LibraryService::failed, writerReport.message);
         connect(m_writer, &Library::takeAdded, this, &LibraryService::takeAdded);
         connect(m_writer, &Library::takeChanged, this, &LibraryService::takeChanged);

@@ -251,6 +251,14 @@ void TestLibraryRecovery::orphanClipWithSidecarIsReattached()
                                                                orphan.audioRelativePath.section(u'/', 1, 2) + u'/' +
                                                                orphan.id + u".json"_s));
     }
+    {
+        // A second connection of a process that has just opened the library only connects: nothing is scanned.
+        auto attached = library();
+        const OpenReport attachReport = attached->open(Library::Opening::Attach);
+        QVERIFY(attachReport.ok);
+        QCOMPARE(attachReport.reattached, 0);
+        QVERIFY(!attached->find(orphan.id));
+    }
     auto lib = library();
     const OpenReport report = lib->open();
     QVERIFY(report.ok);
