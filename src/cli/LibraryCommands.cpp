@@ -299,7 +299,8 @@ int runLibrary(const QStringList& arguments)
 {
     QCommandLineParser parser;
     describe(parser, u"library"_s,
-             tr("Look after the library. rebuild: index every take again from the recipes beside the clips."),
+             tr("Look after the library. rebuild: index every take again from both copies of its recipe (the index and "
+                "the sidecar beside the clip): the newer copy wins, damaged or missing sidecars are written again."),
              u"library rebuild"_s);
     if (!parse(parser, arguments))
         return ExitInvalidInput;
@@ -312,11 +313,14 @@ int runLibrary(const QStringList& arguments)
     if (!library)
         return exitCode;
     QString error;
-    const int count = library->rebuildIndex(&error);
-    if (!error.isEmpty()) {
+    Repairs repairs;
+    const int count = library->rebuildIndex(&repairs, &error);
+    if (const QString mended = Library::describe(repairs); !mended.isEmpty())
+        printNotice(mended);
+    if (count < 0) {
         printError(error);
         return ExitLocalFailure;
     }
     printLine(QCoreApplication::translate("library", "indexed %n take(s)", nullptr, count));
-    return ExitOk;
+    return repairs.unrepaired.isEmpty() ? ExitOk : ExitLocalFailure;
 }

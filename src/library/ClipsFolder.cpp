@@ -2,6 +2,8 @@
 
 #include "audio/AudioCodec.h"
 #include "library/TakeSidecar.h"
+#include "model/TextUtils.h"
+#include "platform/AtomicFile.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -9,9 +11,7 @@
 #include <QFile>
 #include <QFileInfo>
 
-#ifdef Q_OS_UNIX
 #include <sys/stat.h>
-#endif
 
 #include <cmath>
 
@@ -22,19 +22,20 @@ namespace {
 // Modification time of a folder in nanoseconds (QFileInfo only has milliseconds), or -1 when it is not a folder.
 qint64 directoryTimeNs(const QString& path)
 {
-#ifdef Q_OS_UNIX
     struct stat info;
     if (::stat(QFile::encodeName(path).constData(), &info) != 0 || !S_ISDIR(info.st_mode))
         return -1;
-#ifdef Q_OS_DARWIN
-    return qint64(info.st_mtimespec.tv_sec) * 1000000000 + info.st_mtimespec.tv_nsec;
-#else
     return qint64(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
-#endif
-#else
-    const QFileInfo info(path);
-    return info.isDir() ? info.lastModified().toMSecsSinceEpoch() * 1000000 : -1;
-#endif
+}
+
+// Status-change time of a file in nanoseconds: a write and a rename both set it (a rename keeps the file's
+// modification time), so it tells when the file last arrived under its name. -1 when it cannot be read.
+qint64 changeTimeNs(const QString& path)
+{
+    struct stat info;
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+        return -1;
+    return qint64(info.st_ctim.tv_sec) * 1000000000 + info.st_ctim.tv_nsec;
 }
 
 QString tr(const char* text)
@@ -69,6 +70,23 @@ QString ClipsFolder::sidecarPath(const Take& take) const
     return m_root + u'/' + audio.left(audio.lastIndexOf(u'/') + 1) + take.id + u".json"_s;
 }
 
+QString ClipsFolder::sidecarPath(const QString& id, const Entry& entry) const
+{
+    return entry.sidecar ? m_root + u'/' + entry.sidecarDir + u'/' + id + u".json"_s : QString();
+}
+
+QString ClipsFolder::setAside(const QString& sidecarPath, QString* error)
+{
+    const QString kept = sidecarPath + u".damaged"_s;
+    QFile::remove(kept);
+    QFile file(sidecarPath);
+    if (!file.rename(kept)) {
+        setError(error, tr("could not keep the damaged sidecar %1 aside: %2").arg(sidecarPath, file.errorString()));
+        return {};
+    }
+    return kept;
+}
+
 ClipsFolder::Scan ClipsFolder::scan(const QHash<QString, qint64>& recorded) const
 {
     Scan found;
@@ -93,12 +111,17 @@ ClipsFolder::Scan ClipsFolder::scan(const QHash<QString, qint64>& recorded) cons
             continue;
         }
         found.listedDirs << dir;
+        const qint64 lastSeen = recorded.value(dir, -1);
         QDirIterator it(absolute, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
         while (it.hasNext()) {
             const QString path = it.next();
             const QString name = it.fileName();
             if (it.fileInfo().isDir()) {
                 queue << dir + u'/' + name;
+                continue;
+            }
+            if (AtomicFile::isTemporary(name)) {
+                found.temporaries << path;
                 continue;
             }
             const qsizetype dot = name.indexOf(u'.');
@@ -117,6 +140,9 @@ ClipsFolder::Scan ClipsFolder::scan(const QHash<QString, qint64>& recorded) cons
             if (sidecar) {
                 entry.sidecar = true;
                 entry.sidecarDir = dir;
+                // Not older than the folder's time at the last scan: written since, perhaps by a change that was
+                // stopped before its commit. Equal counts, as the clock may not have moved between the two.
+                entry.sidecarChanged = lastSeen < 0 || changeTimeNs(path) >= lastSeen;
             } else {
                 entry.audio = format;
                 entry.audioDir = dir;
@@ -137,7 +163,7 @@ std::optional<Take> ClipsFolder::readTake(const QString& id, const Entry& entry,
                                       ? QString()
                                       : entry.audioDir + u'/' + id + u'.' + audioFormatExtension(entry.audio);
     if (entry.sidecar) {
-        const QString path = m_root + u'/' + entry.sidecarDir + u'/' + id + u".json"_s;
+        const QString path = sidecarPath(id, entry);
         QString error;
         std::optional<Take> take = TakeSidecar::read(path, &error);
         if (take && take->id == id) {

@@ -28,6 +28,9 @@ public:
         QString sidecarDir; ///< empty: no sidecar
         AudioFormat audio = AudioFormat::Unknown;
         bool sidecar = false;
+        /// The sidecar was written (or renamed) since the last scan of its folder, or the folder is new: it may be
+        /// ahead of the index (see LibraryReconciler).
+        bool sidecarChanged = false;
     };
 
     /// What a walk of the folder found.
@@ -37,6 +40,7 @@ public:
         QStringList listedDirs;          ///< folders listed because they are new or changed
         QStringList goneDirs;            ///< folders recorded by the last scan that are gone
         QHash<QString, qint64> dirTimes; ///< every folder seen, with its modification time (ns) before listing
+        QStringList temporaries;         ///< AtomicFile temporaries found in the listed folders (absolute paths)
     };
 
     /// `root` is the library's root folder (absolute, clean); the clips are in its "clips" folder.
@@ -51,6 +55,13 @@ public:
     QString audioPath(const Take& take) const;
     /// Absolute path of the take's sidecar: beside its audio (or where its audio would go when it has no path yet).
     QString sidecarPath(const Take& take) const;
+
+    /// Absolute path of the sidecar `entry` found for `id`; empty when it found none.
+    QString sidecarPath(const QString& id, const Entry& entry) const;
+    /// Keeps a sidecar that cannot be read beside the new one about to be written, as "<id>.json.damaged" (an
+    /// earlier one of that name is replaced), so that nothing a musician might want is deleted. Returns the new
+    /// path, or empty with `error` set.
+    static QString setAside(const QString& sidecarPath, QString* error);
 
     /// Walks the folder, listing only the folders whose modification time differs from the one `recorded` (from
     /// the last scan) has for them; all of them when `recorded` is empty. A file added, removed or renamed in a

@@ -15,6 +15,9 @@
 #include <QFileInfo>
 
 #include <atomic>
+#include <cerrno>
+
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -83,7 +86,8 @@ OpenReport Library::open(Opening opening)
     OpenReport report;
     m_db.reset();
     m_readOnlyReason.clear();
-    if (!QDir().mkpath(m_root + u"/clips"_s)) {
+    const QString unwritable = whyNotWritable();
+    if (unwritable.isEmpty() && !QDir().mkpath(m_root + u"/clips"_s)) {
         report.message = tr("Could not create the library folder %1. Check that it is writable.").arg(m_root);
         return report;
     }
@@ -93,6 +97,8 @@ OpenReport Library::open(Opening opening)
     const auto check = attach                               ? LibraryDatabase::IntegrityCheck::None
                        : m_options.alwaysFullIntegrityCheck ? LibraryDatabase::IntegrityCheck::Full
                                                             : LibraryDatabase::IntegrityCheck::Auto;
+    if (!unwritable.isEmpty())
+        return openReadOnly(unwritable, check);
     LibraryDatabase::Status status = m_db->open(m_options.useFullTextSearch, &error, check);
     report.fullIntegrityCheck = m_db->ranFullIntegrityCheck();
     if (status == LibraryDatabase::Status::Corrupt) {
@@ -106,7 +112,7 @@ OpenReport Library::open(Opening opening)
         }
         status = m_db->open(m_options.useFullTextSearch, &error, check);
         if (status == LibraryDatabase::Status::Ok) {
-            report.rebuiltTakes = LibraryReconciler(*m_db, m_clips).rebuild(&error);
+            report.rebuiltTakes = LibraryReconciler(*m_db, m_clips).rebuild(&report.repairs, &error);
             if (report.rebuiltTakes < 0) {
                 m_db.reset();
                 report.message = tr("The library database was damaged (%1); rebuilding it failed: %2. The old file "
@@ -130,6 +136,9 @@ OpenReport Library::open(Opening opening)
         report.message = m_readOnlyReason;
         return report;
     }
+    // A full disk, or a file the folder lets us read but not write: reading may still work.
+    if (status == LibraryDatabase::Status::Failed && QFileInfo::exists(databasePath()))
+        return openReadOnly(error, check);
     if (status != LibraryDatabase::Status::Ok) {
         m_db.reset();
         report.message = tr("Could not open the library database %1: %2.").arg(databasePath(), error);
@@ -137,19 +146,73 @@ OpenReport Library::open(Opening opening)
     }
     report.ok = true;
     if (report.movedAsidePath.isEmpty() && !attach) {
-        const LibraryReconciler::Result found = LibraryReconciler(*m_db, m_clips).reconcile();
-        report.reattached = found.reattached;
-        QStringList parts;
-        if (found.reattached > 0)
-            parts << tr("%1 found in the clips folder without an entry in the library: added back.")
-                         .arg(takesText(found.reattached));
-        if (found.nowMissing > 0)
-            parts << tr("The audio of %1 is missing; kept in the history and marked as missing.")
-                         .arg(takesText(found.nowMissing));
-        report.message = parts.join(u' ');
+        report.repairs = LibraryReconciler(*m_db, m_clips).reconcile();
+        report.repairs.temporariesRemoved +=
+            AtomicFile::removeAbandoned(m_options.favouritesDir) + AtomicFile::removeAbandoned(m_root + u"/rescued"_s);
+        report.message = describe(report.repairs);
     }
     report.missingAudio = m_db->countAudioMissing();
     return report;
+}
+
+OpenReport Library::openReadOnly(const QString& reason, LibraryDatabase::IntegrityCheck check)
+{
+    OpenReport report;
+    QString error;
+    const LibraryDatabase::Status status =
+        m_db->open(m_options.useFullTextSearch, &error, check, LibraryDatabase::Access::ReadOnly);
+    if (status != LibraryDatabase::Status::Ok && status != LibraryDatabase::Status::NewerSchema) {
+        m_db.reset();
+        report.message = tr("Could not open the library database %1: %2; reading it failed too: %3.")
+                             .arg(databasePath(), reason, error);
+        return report;
+    }
+    report.ok = true;
+    report.readOnly = true;
+    report.fullIntegrityCheck = m_db->ranFullIntegrityCheck();
+    m_readOnlyReason = tr("The library %1 cannot be written (%2), so it is open read-only: takes can be listed, "
+                          "played and exported, but new takes and changes cannot be kept. Free some space or make "
+                          "the folder writable, then open it again.")
+                           .arg(QDir::toNativeSeparators(m_root), reason);
+    report.message = m_readOnlyReason;
+    report.missingAudio = m_db->countAudioMissing();
+    return report;
+}
+
+QString Library::whyNotWritable() const
+{
+    // The folder and the database file, when they exist; what does not exist yet is created in a writable folder.
+    for (const QString& path : {m_root, m_root + u"/clips"_s, databasePath()}) {
+        if (QFileInfo::exists(path) && ::access(QFile::encodeName(path).constData(), W_OK) != 0)
+            return qt_error_string(errno);
+    }
+    return {};
+}
+
+QString Library::describe(const Repairs& repairs)
+{
+    QStringList parts;
+    if (repairs.reattached > 0)
+        parts << tr("%1 found in the clips folder without an entry in the library: added back.")
+                     .arg(takesText(repairs.reattached));
+    if (repairs.indexUpdated > 0)
+        parts << tr("%1 had a change that was interrupted before it was recorded: completed from the take's "
+                    "sidecar.")
+                     .arg(takesText(repairs.indexUpdated));
+    if (repairs.sidecarsRestored > 0)
+        parts << tr("The sidecar of %1 was missing, damaged or out of date: written again from the library.")
+                     .arg(takesText(repairs.sidecarsRestored));
+    if (!repairs.damagedKept.isEmpty())
+        parts << tr("Damaged sidecars were kept aside as %1.").arg(repairs.damagedKept.join(u", "_s));
+    if (!repairs.recipesLost.isEmpty())
+        parts << tr("No readable recipe was left for %1 (%2): kept with what the audio tells.")
+                     .arg(takesText(int(repairs.recipesLost.size())), repairs.recipesLost.join(u", "_s));
+    if (repairs.nowMissing > 0)
+        parts << tr("The audio of %1 is missing; kept in the history and marked as missing.")
+                     .arg(takesText(repairs.nowMissing));
+    if (!repairs.unrepaired.isEmpty())
+        parts << tr("Could not repair: %1.").arg(repairs.unrepaired.join(u"; "_s));
+    return parts.join(u' ');
 }
 
 QString Library::moveAside(QString* error) const
@@ -175,11 +238,12 @@ QString Library::moveAside(QString* error) const
     return target;
 }
 
-int Library::rebuildIndex(QString* error)
+int Library::rebuildIndex(Repairs* repairs, QString* error)
 {
     if (!checkWritable(error))
         return -1;
-    const int indexed = LibraryReconciler(*m_db, m_clips).rebuild(error);
+    Repairs done;
+    const int indexed = LibraryReconciler(*m_db, m_clips).rebuild(repairs ? repairs : &done, error);
     if (indexed >= 0)
         emit reindexed();
     return indexed;
@@ -425,7 +489,9 @@ bool Library::change(const QString& id, const std::function<bool(Take&, QString*
         m_db->rollback();
         return true;
     }
-    // The sidecar first: it is what a rebuild restores from.
+    ++after.revision;
+    // The sidecar first, under the index's write lock: a crash before the commit leaves the sidecar one revision
+    // ahead, and the next open takes the change into the index (LibraryReconciler).
     if (!TakeSidecar::write(sidecarPath(after), after, error)) {
         m_db->rollback();
         return false;

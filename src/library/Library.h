@@ -1,6 +1,7 @@
 #pragma once
 
 #include "library/ClipsFolder.h"
+#include "library/LibraryDatabase.h"
 #include "library/LibraryTypes.h"
 #include "model/GenerationResult.h"
 #include "model/Take.h"
@@ -14,23 +15,22 @@
 #include <memory>
 #include <optional>
 
-class LibraryDatabase;
-
 /// Every take the musician made, kept durably: the audio exactly as the provider returned it under
 /// <root>/clips/YYYY/MM/<id>.<ext>, a JSON sidecar with the recipe beside it, and an SQLite index
 /// (<root>/library.sqlite3) for listing and search.
 ///
-/// The clips folder is the truth and the database only an index: a damaged database is moved aside and rebuilt
-/// from the sidecars, rows whose audio went missing are flagged (never dropped) and clips without a row are added
-/// back, all in open(). A clip with no sidecar (the app was killed between the two writes) is added back with
-/// what its audio tells (format, length, checksum; id from the file name; provider "unknown") and gets a sidecar.
+/// Every take has two copies of its record, the row in the index and the sidecar beside its audio, and open()
+/// keeps them in line (LibraryReconciler has the rules): a change interrupted between the two is completed from
+/// whichever copy has the higher revision, a damaged database is moved aside and rebuilt from the sidecars, a damaged
+/// or missing sidecar is written again from the index, rows whose audio went missing are flagged (never dropped) and
+/// clips without a row are added back, with what their audio tells when no recipe is left.
 ///
 /// Several instances may use one root at once (the window and the CLI): writes wait for each other through
 /// SQLite's busy timeout, and changes read and write a take inside one transaction.
 ///
 /// All methods that change something fail with a clear `error` while the library is read-only (its database was
-/// written by a newer version of the app) or not open. An instance belongs to the thread that opened it (its SQL
-/// connection does); other threads make their own instance on the same root.
+/// written by a newer version of the app, or its folder or disk cannot be written) or not open. An instance belongs
+/// to the thread that opened it (its SQL connection does); other threads make their own instance on the same root.
 class Library final : public QObject
 {
     Q_OBJECT
@@ -101,9 +101,13 @@ public:
     /// `overwrite`. Works on a read-only library too.
     bool exportTake(const QString& id, const QString& path, AudioFormat format, bool overwrite,
                     QString* error = nullptr);
-    /// Rebuilds the index from the sidecars (musicgen-cli library rebuild). Returns the number of takes indexed,
-    /// or -1 with `error`.
-    int rebuildIndex(QString* error = nullptr);
+    /// Looks at both copies of every take, index and sidecar, and settles each by the library's rule (see
+    /// LibraryReconciler): the index is rebuilt from the newer copy, damaged or missing sidecars are written again
+    /// from the index. `repairs` says what was mended and what could not be (musicgen-cli library rebuild). Returns
+    /// the number of takes indexed, or -1 with `error`.
+    int rebuildIndex(Repairs* repairs = nullptr, QString* error = nullptr);
+    /// What `repairs` mended, in words; empty when nothing was.
+    static QString describe(const Repairs& repairs);
 
 signals:
     void takeAdded(const Take& take);
@@ -118,6 +122,10 @@ private:
     /// are all taken mean something else is wrong.
     static constexpr int MaxIdAttempts = 16;
 
+    /// Opens the database read-only because of `reason` (the folder or the disk cannot be written).
+    OpenReport openReadOnly(const QString& reason, LibraryDatabase::IntegrityCheck check);
+    /// Why the library's folder or database cannot be written (the system's words), or empty.
+    QString whyNotWritable() const;
     bool checkWritable(QString* error) const;
     bool setTrashed(const QString& id, bool trashed, QString* error);
     /// change() for an edit that cannot fail.

@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUrl>
 #include <QVariant>
 
 #include <algorithm>
@@ -74,9 +75,11 @@ bool LibraryDatabase::isOpen() const
     return m_db.isValid() && m_db.isOpen();
 }
 
-LibraryDatabase::Status LibraryDatabase::open(bool fullTextSearch, QString* error, IntegrityCheck check)
+LibraryDatabase::Status LibraryDatabase::open(bool fullTextSearch, QString* error, IntegrityCheck check, Access access)
 {
     close();
+    if (access == Access::ReadOnly)
+        return openReadOnly(fullTextSearch, error, check);
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     m_db.setDatabaseName(m_path);
     if (!m_db.open()) {
@@ -86,23 +89,9 @@ LibraryDatabase::Status LibraryDatabase::open(bool fullTextSearch, QString* erro
     }
     LibrarySchema schema(m_db, m_path);
     Status status = schema.configure(false, check, error);
-    if (status == Status::NewerSchema) {
-        // Reopen so that SQLite itself refuses writes, whatever a caller tries.
-        m_db.close();
-        m_db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
-        if (!m_db.open()) {
-            setError(error, describe(m_db.lastError()));
-            close();
-            return Status::Failed;
-        }
-        m_readOnly = true;
-        QString configureError;
-        if (schema.configure(true, check, &configureError) != Status::NewerSchema) {
-            setError(error, configureError);
-            close();
-            return Status::Failed;
-        }
-    }
+    // Reopened so that SQLite itself refuses writes, whatever a caller tries.
+    if (status == Status::NewerSchema)
+        return openReadOnly(fullTextSearch, error, check);
     m_fullCheck = schema.ranFullCheck();
     if (status == Status::Ok && !schema.migrate(error))
         status = Status::Failed;
@@ -116,6 +105,48 @@ LibraryDatabase::Status LibraryDatabase::open(bool fullTextSearch, QString* erro
         return status;
     m_fullTextSearch = schema.setUpFullTextSearch(fullTextSearch);
     return status;
+}
+
+LibraryDatabase::Status LibraryDatabase::openReadOnly(bool fullTextSearch, QString* error, IntegrityCheck check)
+{
+    // SQLite reads a WAL database through its -shm file, which it must be able to create or open: in a folder it
+    // cannot write that fails, unless the file is declared immutable (nothing can change it there anyway).
+    QString reason;
+    for (const auto query : {"mode=ro"_L1, "mode=ro&immutable=1"_L1}) {
+        close();
+        m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+        QUrl uri = QUrl::fromLocalFile(m_path);
+        uri.setQuery(query);
+        m_db.setDatabaseName(uri.toString(QUrl::FullyEncoded));
+        m_db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"_s);
+        if (!m_db.open()) {
+            reason = describe(m_db.lastError());
+            continue;
+        }
+        LibrarySchema schema(m_db, m_path);
+        const Status status = schema.configure(true, check, &reason);
+        if (status == Status::Failed)
+            continue;
+        m_readOnly = true;
+        m_fullCheck = schema.ranFullCheck();
+        m_fileVersion = schema.fileVersion();
+        if (status == Status::Corrupt) {
+            setError(error, reason);
+            return status;
+        }
+        if (m_fileVersion < SchemaVersion) {
+            setError(error, QCoreApplication::translate("LibraryDatabase",
+                                                        "the library must first be brought up to this version's "
+                                                        "layout, which needs its folder to be writable"));
+            close();
+            return Status::Failed;
+        }
+        m_fullTextSearch = schema.setUpFullTextSearch(fullTextSearch);
+        return status;
+    }
+    setError(error, reason);
+    close();
+    return Status::Failed;
 }
 
 bool LibraryDatabase::beginWrite(QString* error)
@@ -199,11 +230,6 @@ bool LibraryDatabase::retire(const QStringList& ids, QString* error)
         }
     }
     return true;
-}
-
-bool LibraryDatabase::clear(QString* error)
-{
-    return SqlSupport::exec(m_db, u"DELETE FROM takes"_s, error);
 }
 
 bool LibraryDatabase::setAudioMissing(const QStringList& ids, bool missing, QString* error)

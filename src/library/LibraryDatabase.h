@@ -46,10 +46,18 @@ public:
     LibraryDatabase(const LibraryDatabase&) = delete;
     LibraryDatabase& operator=(const LibraryDatabase&) = delete;
 
+    enum class Access
+    {
+        ReadWrite, ///< the normal case; a file from a newer version still opens read-only (NewerSchema)
+        ReadOnly,  ///< the folder or the disk cannot be written: SQLite is told so and never writes
+    };
+
     /// Opens the file (creating it), sets WAL (and checks it took), synchronous=FULL, the busy timeout and foreign
     /// keys, runs integrity_check and the migrations, and sets up full-text search when `fullTextSearch` is asked
-    /// for and SQLite has FTS5. `error` says what went wrong for every status but Ok.
-    Status open(bool fullTextSearch, QString* error, IntegrityCheck check = IntegrityCheck::Auto);
+    /// for and SQLite has FTS5. `error` says what went wrong for every status but Ok. Read-only, nothing is
+    /// created or migrated: a file whose layout is older than this version's cannot be read (Failed).
+    Status open(bool fullTextSearch, QString* error, IntegrityCheck check = IntegrityCheck::Auto,
+                Access access = Access::ReadWrite);
     void close();
     bool isOpen() const;
     bool isReadOnly() const { return m_readOnly; }
@@ -75,8 +83,6 @@ public:
     bool remove(const QStringList& ids, QString* error);
     /// Remembers ids whose takes were deleted for good, so they are never handed out again.
     bool retire(const QStringList& ids, QString* error);
-    /// Deletes every row (for a rebuild; retired ids stay).
-    bool clear(QString* error);
     bool setAudioMissing(const QStringList& ids, bool missing, QString* error);
     /// Points a take at audio found in another folder (the user moved the file) and clears its missing flag.
     bool setAudioPath(const QString& id, const QString& relativePath, QString* error);
@@ -107,6 +113,7 @@ public:
     qint64 dataVersion() const;
 
 private:
+    Status openReadOnly(bool fullTextSearch, QString* error, IntegrityCheck check);
     QString whereClause(const TakeQuery& query, QList<QVariant>* values) const;
 
     QString m_path;

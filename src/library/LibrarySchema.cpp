@@ -70,6 +70,11 @@ const QList<Migration>& migrations()
              "CREATE TABLE scanned_dirs (path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID"_L1,
              "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID"_L1,
          }},
+        {2,
+         {
+             // Take::revision: which of index and sidecar is newer after a crash between their writes.
+             "ALTER TABLE takes ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"_L1,
+         }},
     };
     return steps;
 }

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 
 /// Settings the library takes from the app's settings.
 struct LibraryOptions
@@ -39,16 +40,32 @@ struct TakeQuery
     QString olderThanId;
 };
 
+/// What the library mended while keeping its two copies of every take, the index and the sidecars, in line
+/// (LibraryReconciler; Library::describe() puts it in words).
+struct Repairs
+{
+    int reattached = 0;         ///< clips found without an entry in the index and indexed again
+    int indexUpdated = 0;       ///< takes whose sidecar was ahead of the index (a change stopped before its commit)
+    int sidecarsRestored = 0;   ///< damaged, missing or older sidecars written again from the index
+    int nowMissing = 0;         ///< takes whose audio went missing (kept in the history, marked missing)
+    int temporariesRemoved = 0; ///< leftovers of writes that were killed
+    QStringList recipesLost;    ///< takes indexed from their audio alone: neither copy of the recipe was readable
+    QStringList damagedKept;    ///< damaged sidecars, kept as "<id>.json.damaged" beside the new one
+    QStringList unrepaired;     ///< what could not be mended, and why
+};
+
 /// What Library::open() found and did.
 struct OpenReport
 {
     bool ok = false;
-    bool readOnly = false;           ///< the database is from a newer app version
+    /// Open for reading only: the database is from a newer app version, or the library's folder cannot be
+    /// written (permissions, a read-only or full disk). `message` says which and what to do.
+    bool readOnly = false;
     QString message;                 ///< for people: what happened and what to do; empty when there is nothing to say
     QString movedAsidePath;          ///< where a corrupt database was moved
     int rebuiltTakes = 0;            ///< takes indexed again after the database was found damaged
     int missingAudio = 0;            ///< takes (all of them, not just new ones) whose audio file is missing
-    int reattached = 0;              ///< takes found on disk without a row and indexed again
+    Repairs repairs;                 ///< what the reconcile (or the rebuild of a damaged database) mended
     bool fullIntegrityCheck = false; ///< PRAGMA integrity_check ran (otherwise quick_check)
 };
 

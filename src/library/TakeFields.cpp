@@ -53,7 +53,8 @@ const Field Fields[] = {
     {{}, "audio_missing"_L1, &Take::audioMissing, Scope::ChangeLater},
     {"parentId"_L1, "parent_id"_L1, &Take::parentId},
     {"audio"_L1, "audio_path"_L1, &Take::audioRelativePath},
-    {{}, "favourite_path"_L1, &Take::favouritePath, Scope::ChangeLater},
+    {"favouritePath"_L1, "favourite_path"_L1, &Take::favouritePath, Scope::ChangeLater},
+    {"revision"_L1, "revision"_L1, &Take::revision, Scope::ChangeLater},
 };
 
 bool inScope(const Field& field, Scope scope)
@@ -259,6 +260,16 @@ QJsonObject toJson(const Take& take)
                           std::visit([&](auto member) { return jsonValue(take.*member); }, field.member));
     }
     return object;
+}
+
+Take withSidecarChanges(const Take& indexed, const Take& sidecar)
+{
+    Take merged = indexed;
+    for (const Field& field : Fields) {
+        if (field.scope == Scope::ChangeLater && !field.sidecarKey.isEmpty())
+            std::visit([&](auto member) { merged.*member = sidecar.*member; }, field.member);
+    }
+    return withRatingInRange(merged);
 }
 
 Take fromJson(const QJsonObject& object)

@@ -30,7 +30,7 @@ QVariantList sqlValues(const Take& take, Scope scope = Scope::All);
 /// The take in a row whose first columns are columns(Scope::All).
 Take fromRow(const QSqlQuery& row);
 
-/// The fields the sidecar keeps (all but audioMissing and favouritePath, which describe this computer, not the take),
+/// The fields the sidecar keeps (all but audioMissing, which describes this computer's clips folder, not the take),
 /// by their sidecar keys: `created` ISO 8601 UTC with ms, `format` the file extension, `remainingCredits` null when
 /// unknown.
 QJsonObject toJson(const Take& take);
@@ -38,5 +38,9 @@ QJsonObject toJson(const Take& take);
 /// The take described by a sidecar's object. As tolerant as a hand-edited file needs: a missing or mistyped key
 /// leaves the field's default, the rating is kept to 0..5 stars. It does not check the id.
 Take fromJson(const QJsonObject& object);
+
+/// `indexed` with the fields that change after a take is made (favourite, rating, tags, note, trash, favourite copy,
+/// revision) taken from `sidecar`: what the index adopts when the sidecar is the newer copy.
+Take withSidecarChanges(const Take& indexed, const Take& sidecar);
 
 } // namespace TakeFields

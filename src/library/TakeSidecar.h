@@ -14,8 +14,8 @@ namespace TakeSidecar {
 /// Version of the sidecar layout, written as "schema". Readers accept newer ones and take what they know.
 inline constexpr int Schema = 1;
 
-/// The recipe as JSON: every Take field except audioMissing and favouritePath (they describe this computer, not
-/// the take), plus "schema" and the app's name and version.
+/// The recipe as JSON: every Take field except audioMissing (it describes this computer's clips folder, not the
+/// take), plus "schema" and the app's name and version.
 QByteArray toJson(const Take& take, bool indented = true);
 
 /// The recipe as compact JSON of at most `maxBytes` bytes, for tag fields with a limit: toJson(take, false) when

@@ -44,6 +44,9 @@ struct Take
     QString parentId;          ///< the take this one was made from, else empty
     QString audioRelativePath; ///< "clips/YYYY/MM/<id>.<ext>", relative to the library root
     QString favouritePath;     ///< absolute path of the favourite copy last saved, else empty
+    /// How many changes the take has had. The index and the sidecar each keep it, so that when they disagree (a
+    /// crash between writing one and the other) the copy with the higher revision is known to be the newer one.
+    int revision = 0;
 
     /// The request that makes this take again (same prompt, duration and seed).
     GenerationRequest request() const { return GenerationRequest{prompt, requestedDuration, seed}; }

@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -83,16 +84,34 @@ bool writeAll(int fd, const char* data, qint64 size)
     return true;
 }
 
+constexpr char TemporaryPrefix[] = ".musicgen-";
+constexpr char TemporarySuffix[] = ".part";
+
 // A temporary file of our own beside the target, created with 0666 so that the umask decides, like any new file.
+// It stays locked (flock) while it is open, which tells removeIfAbandoned() that its writer is alive.
 int createTemporary(const QByteArray& directory, QByteArray* path)
 {
     for (int attempt = 0; attempt < 100; ++attempt) {
-        *path = directory + ".musicgen-" + QByteArray::number(QRandomGenerator::global()->generate64(), 36) + ".part";
+        *path = directory + TemporaryPrefix + QByteArray::number(QRandomGenerator::global()->generate64(), 36) +
+                TemporarySuffix;
         const int fd = ::open(path->constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0 || errno != EEXIST)
+        if (fd < 0 && errno != EEXIST)
+            return -1;
+        if (fd < 0)
+            continue;
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0)
             return fd;
+        // Another process took the file for abandoned in the instant before it was locked, and removes it.
+        ::close(fd);
     }
     return -1;
+}
+
+// Whether the file at `path` holds exactly `bytes`.
+bool holds(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    return QFileInfo(path).size() == bytes.size() && file.open(QIODevice::ReadOnly) && file.readAll() == bytes;
 }
 
 // The rename that ends a NoReplace write. Returns 0, or an errno value (EEXIST: the target exists).
@@ -147,17 +166,17 @@ WriteResult write(const QString& path, const QByteArray& bytes, Mode mode)
     bool ok = (!exists || ::fchmod(fd, existing.st_mode & 07777) == 0) &&
               writeAll(fd, bytes.constData(), bytes.size()) && ::fdatasync(fd) == 0;
     int error = ok ? 0 : errno;
-    if (::close(fd) != 0 && ok) {
-        ok = false;
-        error = errno;
-    }
     if (ok) {
         error = mode == Mode::Replace ? (::rename(temporary.constData(), target.constData()) == 0 ? 0 : errno)
                                       : renameNoReplace(temporary, target);
         ok = error == 0;
     }
-    if (!ok) {
+    if (!ok)
         ::unlink(temporary.constData());
+    // Closed last: its lock keeps removeAbandoned() away until the file is renamed or removed. After fdatasync the
+    // bytes are on the disk, so close has nothing left to report.
+    ::close(fd);
+    if (!ok) {
         result.alreadyExists = error == EEXIST && mode == Mode::NoReplace;
         result.error = result.alreadyExists ? existsText(path) : failure(path, error);
         return result;
@@ -172,8 +191,13 @@ WriteResult writeUnique(const QString& directory, const QString& baseName, const
     const QDir dir(directory);
     const QString suffix = extension.isEmpty() ? QString() : u'.' + extension;
     for (int n = 1; n < 10000; ++n) {
-        const QString name = n == 1 ? baseName + suffix : u"%1 (%2)%3"_s.arg(baseName).arg(n).arg(suffix);
-        WriteResult result = write(dir.filePath(name), bytes, Mode::NoReplace);
+        const QString path = dir.filePath(n == 1 ? baseName + suffix : u"%1 (%2)%3"_s.arg(baseName).arg(n).arg(suffix));
+        if (holds(path, bytes)) {
+            WriteResult same;
+            same.path = path;
+            return same;
+        }
+        WriteResult result = write(path, bytes, Mode::NoReplace);
         if (!result.alreadyExists)
             return result;
     }
@@ -183,6 +207,37 @@ WriteResult writeUnique(const QString& directory, const QString& baseName, const
             "AtomicFile", "there are too many files named %1 in %2; choose another folder or file-name template")
             .arg(baseName, QDir::toNativeSeparators(directory));
     return result;
+}
+
+bool isTemporary(QStringView fileName)
+{
+    return fileName.startsWith(QLatin1StringView(TemporaryPrefix)) &&
+           fileName.endsWith(QLatin1StringView(TemporarySuffix));
+}
+
+bool removeIfAbandoned(const QString& path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    struct stat info;
+    // A live writer holds the lock. One that has just created its file and not locked it yet fails to lock it
+    // after us and moves on to another name (createTemporary).
+    const bool abandoned = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    const bool removed = abandoned && ::unlink(QFile::encodeName(path).constData()) == 0;
+    ::close(fd);
+    return removed;
+}
+
+int removeAbandoned(const QString& directory)
+{
+    const QStringList names =
+        QDir(directory).entryList({QString::fromLatin1(TemporaryPrefix) + u'*' + QString::fromLatin1(TemporarySuffix)},
+                                  QDir::Files | QDir::Hidden | QDir::System);
+    int removed = 0;
+    for (const QString& name : names)
+        removed += removeIfAbandoned(directory + u'/' + name) ? 1 : 0;
+    return removed;
 }
 
 } // namespace AtomicFile

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringView>
 
 /// The one way the app writes a file: audio, sidecars, favourites, exports, rescued takes.
 ///
@@ -44,8 +45,21 @@ WriteResult write(const QString& path, const QByteArray& bytes, Mode mode);
 
 /// Writes `bytes` to "<directory>/<baseName>.<extension>", or, when that exists, to the first free one of
 /// "<baseName> (2).<extension>", "<baseName> (3).<extension>"... never replacing any file. The result's `path`
-/// says which. Leave room in `baseName` for the " (9999)" a name may get.
+/// says which. A file on the way that holds exactly `bytes` is this very copy, saved before by a write whose
+/// caller was stopped before it could note it: its path comes back and nothing is written, so saving again never
+/// makes a second copy. Leave room in `baseName` for the " (9999)" a name may get.
 WriteResult writeUnique(const QString& directory, const QString& baseName, const QString& extension,
                         const QByteArray& bytes);
+
+/// Whether `fileName` (a name, not a path) is one of this writer's temporary files.
+bool isTemporary(QStringView fileName);
+
+/// Removes the temporary file at `path` when its writer is gone: a writer that was killed leaves its file behind,
+/// unlocked, and whoever next looks at the folder removes it. A live writer's file is locked and left alone. Returns
+/// whether it was removed.
+bool removeIfAbandoned(const QString& path);
+
+/// removeIfAbandoned() for every temporary file directly in `directory`; returns how many were removed.
+int removeAbandoned(const QString& directory);
 
 } // namespace AtomicFile

@@ -91,17 +91,23 @@ void TestFavourites::neverOverwrites()
     const QByteArray audio = TestAudio::sineWav(0.1);
     QString error;
     const auto first = Favourites::save(dir.path(), pattern, take, audio, &error);
-    const auto second = Favourites::save(dir.path(), pattern, take, audio, &error);
+    Take rated = take; // the same name, other tags
+    rated.rating = 4;
+    const auto second = Favourites::save(dir.path(), pattern, rated, audio, &error);
     QVERIFY2(first && second, qPrintable(error));
     QCOMPARE(QFileInfo(*first).fileName(), u"same recipe_42_12s.wav"_s);
     QCOMPARE(QFileInfo(*second).fileName(), u"same recipe_42_12s (2).wav"_s);
+    // Saving the very same copy again (after a save that was stopped before it was recorded) makes no other file.
+    QCOMPARE(Favourites::save(dir.path(), pattern, take, audio), first);
 
     // A file the user put there keeps its content.
     QFile mine(dir.filePath(u"same recipe_42_12s (3).wav"_s));
     QVERIFY(mine.open(QIODevice::WriteOnly));
     mine.write("mine");
     mine.close();
-    const auto fourth = Favourites::save(dir.path(), pattern, take, audio);
+    Take again = take;
+    again.rating = 5;
+    const auto fourth = Favourites::save(dir.path(), pattern, again, audio);
     QVERIFY(fourth);
     QCOMPARE(QFileInfo(*fourth).fileName(), u"same recipe_42_12s (4).wav"_s);
     QCOMPARE(readFile(dir.filePath(u"same recipe_42_12s (3).wav"_s)), QByteArray("mine"));

@@ -103,7 +103,7 @@ void TestHistoryModel::initTestCase()
     Library library(m_template.path());
     const OpenReport report = library.open();
     QVERIFY(report.ok);
-    QCOMPARE(report.reattached, Planted);
+    QCOMPARE(report.repairs.reattached, Planted);
 }
 
 void TestHistoryModel::init()
@@ -120,7 +120,7 @@ void TestHistoryModel::init()
     m_library = std::make_unique<LibraryService>(m_dir->path(), options);
     const OpenReport report = m_library->open();
     QVERIFY(report.ok);
-    QCOMPARE(report.reattached, 0);
+    QCOMPARE(report.repairs.reattached, 0);
     m_model = std::make_unique<HistoryModel>(m_library.get());
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
                                                           QAbstractItemModelTester::FailureReportingMode::Fatal);

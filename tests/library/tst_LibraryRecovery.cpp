@@ -22,8 +22,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Every take, trash included, sorted by id, without what a rebuild cannot know (favouritePath is not in the
-// sidecar on purpose: it describes this computer).
+// Every take, trash included, sorted by id.
 QList<Take> everything(const Library& library)
 {
     TakeQuery query;
@@ -31,8 +30,6 @@ QList<Take> everything(const Library& library)
     QList<Take> all = library.takes(query);
     query.trashed = true;
     all += library.takes(query);
-    for (Take& take : all)
-        take.favouritePath.clear();
     std::sort(all.begin(), all.end(), [](const Take& a, const Take& b) { return a.id < b.id; });
     return all;
 }
@@ -200,7 +197,7 @@ void TestLibraryRecovery::missingAudioIsFlaggedNeverDropped()
     OpenReport report = lib->open();
     QVERIFY(report.ok);
     QCOMPARE(report.missingAudio, 2);
-    QCOMPARE(report.reattached, 0);
+    QCOMPARE(report.repairs.reattached, 0);
     QVERIFY(report.message.contains(u"audio of 2 takes is missing"_s));
     QCOMPARE(everything(*lib).size(), 12);
     QVERIFY(lib->find(plain.id)->audioMissing);
@@ -256,13 +253,13 @@ void TestLibraryRecovery::orphanClipWithSidecarIsReattached()
         auto attached = library();
         const OpenReport attachReport = attached->open(Library::Opening::Attach);
         QVERIFY(attachReport.ok);
-        QCOMPARE(attachReport.reattached, 0);
+        QCOMPARE(attachReport.repairs.reattached, 0);
         QVERIFY(!attached->find(orphan.id));
     }
     auto lib = library();
     const OpenReport report = lib->open();
     QVERIFY(report.ok);
-    QCOMPARE(report.reattached, 1);
+    QCOMPARE(report.repairs.reattached, 1);
     QVERIFY(report.message.contains(u"1 take found in the clips folder without an entry"_s));
     const auto found = lib->find(orphan.id);
     QVERIFY(found);
@@ -287,7 +284,7 @@ void TestLibraryRecovery::clipWithoutSidecarIsReattachedFromItsAudio()
     auto lib = library();
     OpenReport report = lib->open();
     QVERIFY(report.ok);
-    QCOMPARE(report.reattached, 0);
+    QCOMPARE(report.repairs.reattached, 0);
     QVERIFY(!lib->find(id));
 
     QVERIFY(file.open(QIODevice::ReadWrite));
@@ -296,7 +293,7 @@ void TestLibraryRecovery::clipWithoutSidecarIsReattachedFromItsAudio()
     lib = library();
     report = lib->open();
     QVERIFY(report.ok);
-    QCOMPARE(report.reattached, 1);
+    QCOMPARE(report.repairs.reattached, 1);
     const auto take = lib->find(id);
     QVERIFY(take);
     QCOMPARE(take->provider, u"unknown"_s);
@@ -334,13 +331,16 @@ void TestLibraryRecovery::strayFilesAreIgnored()
     write(u"cdefghijkm.json"_s, "{ broken");                    // a broken sidecar without audio
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"skipping .*my song.wav: not named by a take id"_s));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"skipping .*bcdefghijk.wav"_s));
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"ignoring the sidecar .*cdefghijkm.json"_s));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"the sidecar .*cdefghijkm.json cannot be read"_s));
     auto lib = library();
     const OpenReport report = lib->open();
     QVERIFY(report.ok);
-    QCOMPARE(report.reattached, 0);
+    QCOMPARE(report.repairs.reattached, 0);
     QCOMPARE(lib->count({}), 0);
     QVERIFY(QFileInfo::exists(root() + u"/clips/2024/01/my song.wav"_s)); // never deleted
+    // Nothing is deleted: the damaged sidecar is kept aside, and said so.
+    QCOMPARE(report.repairs.damagedKept, QStringList{root() + u"/clips/2024/01/cdefghijkm.json.damaged"_s});
+    QVERIFY(report.message.contains(u"cdefghijkm.json.damaged"_s));
 }
 
 void TestLibraryRecovery::onlyChangedFoldersAreRescanned()
@@ -365,7 +365,7 @@ void TestLibraryRecovery::onlyChangedFoldersAreRescanned()
     };
     {
         auto [lib, report] = reopen();
-        QCOMPARE(report.reattached, 0);
+        QCOMPARE(report.repairs.reattached, 0);
         QCOMPARE(report.message, QString());
     }
     // A take written into a folder that already exists, and one into a new folder.
@@ -373,7 +373,7 @@ void TestLibraryRecovery::onlyChangedFoldersAreRescanned()
     plant(u"clips/2019/02"_s, u"oldmonth22"_s, u"old month"_s);
     {
         auto [lib, report] = reopen();
-        QCOMPARE(report.reattached, 2);
+        QCOMPARE(report.repairs.reattached, 2);
         QCOMPARE(lib->find(u"samemonth2"_s)->prompt, u"same month"_s);
         QCOMPARE(lib->find(u"oldmonth22"_s)->prompt, u"old month"_s);
     }
@@ -430,7 +430,7 @@ void TestLibraryRecovery::newerSchemaOpensReadOnly()
     QVERIFY(!lib->moveToTrash(id, &error));
     QVERIFY(!lib->restore(id, &error));
     QCOMPARE(lib->emptyTrash(&error), -1);
-    QCOMPARE(lib->rebuildIndex(&error), -1);
+    QCOMPARE(lib->rebuildIndex(nullptr, &error), -1);
     QVERIFY(error.contains(u"Update MusicGen Studio"_s));
     // Reading still works.
     QVERIFY2(lib->exportTake(id, filePath(u"out.flac"_s), AudioFormat::Unknown, false, &error), qPrintable(error));
@@ -449,7 +449,7 @@ void TestLibraryRecovery::rebuildIndexRestoresEverything()
     QVERIFY(lib->open().ok);
     QSignalSpy removed(lib.get(), &Library::reindexed);
     QString error;
-    QCOMPARE(lib->rebuildIndex(&error), 12);
+    QCOMPARE(lib->rebuildIndex(nullptr, &error), 12);
     QCOMPARE(removed.count(), 1);
     QCOMPARE(everything(*lib), before);
 }
@@ -463,7 +463,7 @@ void TestLibraryRecovery::deletedDatabaseIsRebuiltOnOpen()
     auto lib = library();
     const OpenReport report = lib->open();
     QVERIFY(report.ok);
-    QCOMPARE(report.reattached, 12);
+    QCOMPARE(report.repairs.reattached, 12);
     QCOMPARE(everything(*lib), before);
     const QList<Take> all = everything(*lib);
     QVERIFY(std::any_of(all.cbegin(), all.cend(), [](const Take& t) { return t.favourite && t.rating == 5; }));

@@ -113,12 +113,20 @@ void TestAtomicFile::writeUniqueNumbersNames()
     makeFile(dir.filePath(u"jazz (3).wav"_s), "mine");
     QStringList names;
     for (int i = 0; i < 4; ++i) {
-        const AtomicFile::WriteResult result = AtomicFile::writeUnique(dir.path(), u"jazz"_s, u"wav"_s, "ours");
+        const AtomicFile::WriteResult result =
+            AtomicFile::writeUnique(dir.path(), u"jazz"_s, u"wav"_s, "ours " + QByteArray::number(i));
         QVERIFY2(result.ok(), qPrintable(result.error));
         names << QFileInfo(result.path).fileName();
     }
     QCOMPARE(names, (QStringList{u"jazz.wav"_s, u"jazz (2).wav"_s, u"jazz (4).wav"_s, u"jazz (5).wav"_s}));
     QCOMPARE(readFile(dir.filePath(u"jazz (3).wav"_s)), QByteArray("mine"));
+    QCOMPARE(readFile(dir.filePath(u"jazz (4).wav"_s)), QByteArray("ours 2"));
+    QCOMPARE(entries(dir.path()).size(), 5);
+
+    // The same bytes again are the copy already saved (its caller was stopped before noting it): no second copy.
+    const AtomicFile::WriteResult again = AtomicFile::writeUnique(dir.path(), u"jazz"_s, u"wav"_s, "ours 2");
+    QVERIFY2(again.ok(), qPrintable(again.error));
+    QCOMPARE(QFileInfo(again.path).fileName(), u"jazz (4).wav"_s);
     QCOMPARE(entries(dir.path()).size(), 5);
 
     const AtomicFile::WriteResult failed =
