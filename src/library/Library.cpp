@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QStorageInfo>
 
 #include <atomic>
 #include <cerrno>
@@ -136,9 +137,12 @@ OpenReport Library::open(Opening opening)
         report.message = m_readOnlyReason;
         return report;
     }
-    // A full disk, or a file the folder lets us read but not write: reading may still work.
-    if (status == LibraryDatabase::Status::Failed && QFileInfo::exists(databasePath()))
-        return openReadOnly(error, check);
+    // A full disk, or a file the folder lets us read but not write: reading may still work. SQLite reports a
+    // full disk as an I/O error when it cannot make its shared-memory file, so the free space is asked directly.
+    if (status == LibraryDatabase::Status::Failed && QFileInfo::exists(databasePath())) {
+        const bool full = QStorageInfo(m_root).bytesAvailable() < MinFreeBytes;
+        return openReadOnly(full ? qt_error_string(ENOSPC) : error, check);
+    }
     if (status != LibraryDatabase::Status::Ok) {
         m_db.reset();
         report.message = tr("Could not open the library database %1: %2.").arg(databasePath(), error);

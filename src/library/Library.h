@@ -121,6 +121,8 @@ private:
     /// A random id is taken already with odds of one in 10^10 even at 100,000 takes: this many draws in a row that
     /// are all taken mean something else is wrong.
     static constexpr int MaxIdAttempts = 16;
+    /// Less free space than this on the library's disk counts as a full disk (SQLite needs a few pages).
+    static constexpr qint64 MinFreeBytes = 64 * 1024;
 
     /// Opens the database read-only because of `reason` (the folder or the disk cannot be written).
     OpenReport openReadOnly(const QString& reason, LibraryDatabase::IntegrityCheck check);

@@ -78,8 +78,14 @@ bool LibraryDatabase::isOpen() const
 LibraryDatabase::Status LibraryDatabase::open(bool fullTextSearch, QString* error, IntegrityCheck check, Access access)
 {
     close();
-    if (access == Access::ReadOnly)
-        return openReadOnly(fullTextSearch, error, check);
+    const Status status =
+        access == Access::ReadOnly ? Status::NewerSchema : openReadWrite(fullTextSearch, error, check);
+    // A newer file is reopened read-only, so that SQLite itself refuses writes, whatever a caller tries.
+    return status == Status::NewerSchema ? openReadOnly(fullTextSearch, error, check) : status;
+}
+
+LibraryDatabase::Status LibraryDatabase::openReadWrite(bool fullTextSearch, QString* error, IntegrityCheck check)
+{
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     m_db.setDatabaseName(m_path);
     if (!m_db.open()) {
@@ -87,23 +93,23 @@ LibraryDatabase::Status LibraryDatabase::open(bool fullTextSearch, QString* erro
         close();
         return Status::Failed;
     }
-    LibrarySchema schema(m_db, m_path);
-    Status status = schema.configure(false, check, error);
-    // Reopened so that SQLite itself refuses writes, whatever a caller tries.
-    if (status == Status::NewerSchema)
-        return openReadOnly(fullTextSearch, error, check);
-    m_fullCheck = schema.ranFullCheck();
-    if (status == Status::Ok && !schema.migrate(error))
-        status = Status::Failed;
-    m_fileVersion = schema.fileVersion();
-    if (status == Status::Ok && m_fullCheck)
-        schema.recordFullCheck();
-    if (status == Status::Failed)
-        close();
+    Status status = Status::Failed;
+    {
+        // Gone before close(): Qt SQL warns about connections closed while something still uses them.
+        LibrarySchema schema(m_db, m_path);
+        status = schema.configure(false, check, error);
+        m_fullCheck = schema.ranFullCheck();
+        if (status == Status::Ok && !schema.migrate(error))
+            status = Status::Failed;
+        m_fileVersion = schema.fileVersion();
+        if (status == Status::Ok && m_fullCheck)
+            schema.recordFullCheck();
+        if (status == Status::Ok)
+            m_fullTextSearch = schema.setUpFullTextSearch(fullTextSearch);
+    }
     // Corrupt stays open: closing would let SQLite delete the -wal and -shm files the caller wants to keep.
-    if (status == Status::Corrupt || status == Status::Failed)
-        return status;
-    m_fullTextSearch = schema.setUpFullTextSearch(fullTextSearch);
+    if (status == Status::Failed || status == Status::NewerSchema)
+        close();
     return status;
 }
 
@@ -123,25 +129,26 @@ LibraryDatabase::Status LibraryDatabase::openReadOnly(bool fullTextSearch, QStri
             reason = describe(m_db.lastError());
             continue;
         }
-        LibrarySchema schema(m_db, m_path);
-        const Status status = schema.configure(true, check, &reason);
+        Status status = Status::Failed;
+        {
+            LibrarySchema schema(m_db, m_path);
+            status = schema.configure(true, check, &reason);
+            m_fullCheck = schema.ranFullCheck();
+            m_fileVersion = schema.fileVersion();
+            if (status != Status::Failed && status != Status::Corrupt && m_fileVersion < SchemaVersion) {
+                reason = QCoreApplication::translate("LibraryDatabase",
+                                                     "the library must first be brought up to this version's "
+                                                     "layout, which needs its folder to be writable");
+                status = Status::Failed;
+            }
+            if (status == Status::Ok || status == Status::NewerSchema)
+                m_fullTextSearch = schema.setUpFullTextSearch(fullTextSearch);
+        }
         if (status == Status::Failed)
             continue;
         m_readOnly = true;
-        m_fullCheck = schema.ranFullCheck();
-        m_fileVersion = schema.fileVersion();
-        if (status == Status::Corrupt) {
+        if (status == Status::Corrupt)
             setError(error, reason);
-            return status;
-        }
-        if (m_fileVersion < SchemaVersion) {
-            setError(error, QCoreApplication::translate("LibraryDatabase",
-                                                        "the library must first be brought up to this version's "
-                                                        "layout, which needs its folder to be writable"));
-            close();
-            return Status::Failed;
-        }
-        m_fullTextSearch = schema.setUpFullTextSearch(fullTextSearch);
         return status;
     }
     setError(error, reason);

@@ -113,6 +113,7 @@ public:
     qint64 dataVersion() const;
 
 private:
+    Status openReadWrite(bool fullTextSearch, QString* error, IntegrityCheck check);
     Status openReadOnly(bool fullTextSearch, QString* error, IntegrityCheck check);
     QString whereClause(const TakeQuery& query, QList<QVariant>* values) const;
 
