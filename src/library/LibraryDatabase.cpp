@@ -5,8 +5,10 @@
 #include "model/TextUtils.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTemporaryFile>
 #include <QUrl>
 #include <QVariant>
 
@@ -66,6 +68,7 @@ void LibraryDatabase::close()
         m_db = QSqlDatabase();
         QSqlDatabase::removeDatabase(m_connectionName);
     }
+    m_migratedCopy.reset();
     m_readOnly = false;
     m_fullTextSearch = false;
 }
@@ -135,17 +138,13 @@ LibraryDatabase::Status LibraryDatabase::openReadOnly(bool fullTextSearch, QStri
             status = schema.configure(true, check, &reason);
             m_fullCheck = schema.ranFullCheck();
             m_fileVersion = schema.fileVersion();
-            if (status != Status::Failed && status != Status::Corrupt && m_fileVersion < SchemaVersion) {
-                reason = QCoreApplication::translate("LibraryDatabase",
-                                                     "the library must first be brought up to this version's "
-                                                     "layout, which needs its folder to be writable");
-                status = Status::Failed;
-            }
             if (status == Status::Ok || status == Status::NewerSchema)
                 m_fullTextSearch = schema.setUpFullTextSearch(fullTextSearch);
         }
         if (status == Status::Failed)
             continue;
+        if (status == Status::Ok && m_fileVersion < SchemaVersion)
+            return openMigratedCopy(fullTextSearch, error);
         m_readOnly = true;
         if (status == Status::Corrupt)
             setError(error, reason);
@@ -154,6 +153,48 @@ LibraryDatabase::Status LibraryDatabase::openReadOnly(bool fullTextSearch, QStri
     setError(error, reason);
     close();
     return Status::Failed;
+}
+
+LibraryDatabase::Status LibraryDatabase::openMigratedCopy(bool fullTextSearch, QString* error)
+{
+    // This version's statements need its layout, which cannot be written into a file that cannot be written: the
+    // index is copied to a private temporary file, migrated there and read from there until close().
+    auto copy = std::make_unique<QTemporaryFile>(QDir::tempPath() + u"/musicgen-library-XXXXXX.sqlite3"_s);
+    QSqlQuery vacuum(m_db);
+    bool copied = copy->open();
+    copy->close(); // VACUUM INTO writes into an empty file of that name
+    copied = copied && vacuum.prepare(u"VACUUM INTO ?"_s);
+    vacuum.addBindValue(copy->fileName());
+    copied = copied && vacuum.exec();
+    const QString why = copied ? QString() : describe(vacuum.lastError());
+    vacuum = QSqlQuery();
+    close();
+    if (!copied) {
+        setError(error, QCoreApplication::translate("LibraryDatabase",
+                                                    "could not make a readable copy of the library's index in %1: %2")
+                            .arg(QDir::tempPath(), why));
+        return Status::Failed;
+    }
+    m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+    m_db.setDatabaseName(copy->fileName());
+    Status status = m_db.open() ? Status::Ok : Status::Failed;
+    if (status == Status::Ok) {
+        LibrarySchema schema(m_db, copy->fileName());
+        status = schema.configure(false, IntegrityCheck::None, error);
+        if (status == Status::Ok && !schema.migrate(error))
+            status = Status::Failed;
+        if (status == Status::Ok)
+            m_fullTextSearch = schema.setUpFullTextSearch(fullTextSearch);
+    } else {
+        setError(error, describe(m_db.lastError()));
+    }
+    if (status != Status::Ok) {
+        close();
+        return Status::Failed;
+    }
+    m_readOnly = true;
+    m_migratedCopy = std::move(copy);
+    return Status::Ok;
 }
 
 bool LibraryDatabase::beginWrite(QString* error)

@@ -14,6 +14,7 @@
 #include <optional>
 
 class QSqlQuery;
+class QTemporaryFile;
 
 /// The library's SQLite index (through Qt SQL's QSQLITE driver): its connection and every SQL statement over the
 /// takes (LibrarySchema sets the connection up and keeps the file's layout current). It only indexes what is in the
@@ -54,8 +55,8 @@ public:
 
     /// Opens the file (creating it), sets WAL (and checks it took), synchronous=FULL, the busy timeout and foreign
     /// keys, runs integrity_check and the migrations, and sets up full-text search when `fullTextSearch` is asked
-    /// for and SQLite has FTS5. `error` says what went wrong for every status but Ok. Read-only, nothing is
-    /// created or migrated: a file whose layout is older than this version's cannot be read (Failed).
+    /// for and SQLite has FTS5. `error` says what went wrong for every status but Ok. Read-only, the file is never
+    /// written: one of an older layout is read through a migrated private copy in the temporary folder.
     Status open(bool fullTextSearch, QString* error, IntegrityCheck check = IntegrityCheck::Auto,
                 Access access = Access::ReadWrite);
     void close();
@@ -115,12 +116,15 @@ public:
 private:
     Status openReadWrite(bool fullTextSearch, QString* error, IntegrityCheck check);
     Status openReadOnly(bool fullTextSearch, QString* error, IntegrityCheck check);
+    Status openMigratedCopy(bool fullTextSearch, QString* error);
     QString whereClause(const TakeQuery& query, QList<QVariant>* values) const;
 
     QString m_path;
     QString m_connectionName;
     QSqlDatabase m_db;
     std::unique_ptr<QSqlQuery> m_insert; // prepared once: rebuilds insert many rows
+    /// A read-only file of an older layout is read through a migrated private copy (openMigratedCopy).
+    std::unique_ptr<QTemporaryFile> m_migratedCopy;
     bool m_readOnly = false;
     bool m_fullTextSearch = false;
     bool m_fullCheck = false;

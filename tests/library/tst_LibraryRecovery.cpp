@@ -3,6 +3,7 @@
 #include "TestDatabase.h"
 #include "TestTakes.h"
 #include "library/Library.h"
+#include "library/LibraryDatabase.h"
 #include "library/TakeSidecar.h"
 
 #include <QCryptographicHash>
@@ -65,6 +66,7 @@ private slots:
     void strayFilesAreIgnored();
     void onlyChangedFoldersAreRescanned();
     void newerSchemaOpensReadOnly();
+    void olderLayoutIsReadWithoutWritingIt();
     void rebuildIndexRestoresEverything();
     void deletedDatabaseIsRebuiltOnOpen();
 
@@ -439,6 +441,39 @@ void TestLibraryRecovery::newerSchemaOpensReadOnly()
     lib.reset();
     QCOMPARE(userVersion(databasePath()), 999);
     QCOMPARE(QFileInfo(databasePath() + u".corrupt"_s).exists(), false);
+}
+
+void TestLibraryRecovery::olderLayoutIsReadWithoutWritingIt()
+{
+    const QList<Take> before = makeLibrary();
+    QCOMPARE(before.size(), 12);
+    // The layout of version 1, before Take::revision.
+    QVERIFY(TestDatabase::exec(databasePath(), u"ALTER TABLE takes DROP COLUMN revision"_s));
+    QVERIFY(TestDatabase::exec(databasePath(), u"PRAGMA user_version = 1"_s));
+    QFile file(databasePath());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    file.close();
+
+    // What a library in a folder that cannot be written gets: its index read through a migrated private copy.
+    LibraryDatabase db(databasePath(), u"older-layout"_s);
+    QString error;
+    QCOMPARE(db.open(true, &error, LibraryDatabase::IntegrityCheck::Auto, LibraryDatabase::Access::ReadOnly),
+             LibraryDatabase::Status::Ok);
+    QVERIFY(db.isReadOnly());
+    TakeQuery all;
+    all.limit = 0;
+    QList<Take> read = db.takes(all);
+    all.trashed = true;
+    read += db.takes(all);
+    QCOMPARE(read.size(), 12);
+    QVERIFY(std::all_of(read.cbegin(), read.cend(), [](const Take& take) { return take.revision == 0; }));
+    QVERIFY(!db.beginWrite(&error));
+    QVERIFY(error.contains(u"read-only"_s));
+    db.close();
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), bytes); // not a byte of the file changed
+    QCOMPARE(userVersion(databasePath()), 1);
 }
 
 void TestLibraryRecovery::rebuildIndexRestoresEverything()
