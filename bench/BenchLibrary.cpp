@@ -189,7 +189,8 @@ int createLibrary(const QString& root, int takes)
     Library library(root);
     const OpenReport report = library.open();
     if (!report.ok || report.repairs.reattached != takes) {
-        std::fprintf(stderr, "indexing failed: %s (%d re-attached)\n", qPrintable(report.message), report.repairs.reattached);
+        std::fprintf(stderr, "indexing failed: %s (%d re-attached)\n", qPrintable(report.message),
+                     report.repairs.reattached);
         return 1;
     }
     print("indexed from sidecars (Library::open re-attach)", ms(timer) / 1000, "s");
@@ -220,8 +221,8 @@ int measure(const QString& root, bool openOnly)
     const double firstScreenMs = ms(timer);
     const double totalMs = ms(total);
     std::printf("  open %.1f ms (%s, %d re-attached) + first screenful %.1f ms (%d rows read)\n", openMs,
-                report.fullIntegrityCheck ? "full integrity_check" : "quick_check", report.repairs.reattached, firstScreenMs,
-                model.rowCount());
+                report.fullIntegrityCheck ? "full integrity_check" : "quick_check", report.repairs.reattached,
+                firstScreenMs, model.rowCount());
     print("  open + first screenful", totalMs, "ms", OpenTargetMs);
     if (openOnly) {
         print("  peak RSS (VmHWM)", peakRssMb(), "MB", RssTargetMb);

@@ -1,5 +1,6 @@
 #include "cli/Commands.h"
 
+#include "audio/AudioFile.h"
 #include "cli/CliSupport.h"
 #include "cli/ExitCode.h"
 #include "cli/InterruptWatcher.h"
@@ -10,6 +11,7 @@
 #include "net/NetworkGateway.h"
 #include "net/SegmindProvider.h"
 #include "platform/AppPaths.h"
+#include "platform/Settings.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -33,6 +35,7 @@ struct GenerateOptions
     SegmindConfig segmind;
     bool json = false;
     bool recordInLibrary = true;
+    bool force = false; ///< replace an existing file instead of refusing (--output) or numbering (default name)
 };
 
 QString tr(const char* text)
@@ -67,8 +70,11 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
                                      u"n"_s);
     const QCommandLineOption json(u"json"_s, tr("Print one JSON object describing the clip instead of its path."));
     const QCommandLineOption noHistory(u"no-history"_s, tr("Do not keep the take in the library."));
-    parser.addOptions(
-        {prompt, duration, seed, output, provider, apiBaseOption(), timeout, idleTimeout, retries, json, noHistory});
+    const QCommandLineOption force(u"force"_s, tr("Replace an existing file. Without it an existing --output is "
+                                                  "refused before anything is sent, and the default name gets a "
+                                                  "number: <prompt>_<seed> (2).<ext>."));
+    parser.addOptions({prompt, duration, seed, output, provider, apiBaseOption(), timeout, idleTimeout, retries, json,
+                       noHistory, force});
     if (!parse(parser, arguments))
         return std::nullopt;
 
@@ -86,6 +92,7 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
     options.segmind.apiKey = apiKey();
     options.json = parser.isSet(json);
     options.recordInLibrary = !parser.isSet(noHistory);
+    options.force = parser.isSet(force);
     if (error.isEmpty() && !parser.isSet(prompt))
         error = tr("--prompt is required, e.g. --prompt \"lo-fi music with a soothing melody\"");
     if (error.isEmpty())
@@ -108,6 +115,9 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
             error = tr("%1 is a folder; give a file name").arg(options.outputPath);
         else if (info.exists() && !info.isFile())
             error = tr("%1 is not a regular file (a device or a pipe); give a file name").arg(options.outputPath);
+        else if (info.exists() && !options.force)
+            error =
+                tr("%1 already exists; add --force to replace it, or choose another --output").arg(options.outputPath);
     }
     if (!error.isEmpty()) {
         printError(error);
@@ -123,6 +133,24 @@ QString retryText(const JobStatus& status)
         .arg(status.retryInSeconds)
         .arg(status.attempt + 1)
         .arg(status.maxAttempts);
+}
+
+/// Writes the take where asked, never replacing a file without --force: --output was checked before sending, and
+/// a file that appeared there since is kept (the write fails and says so); the default name, in the current folder,
+/// gets a number instead ("name (2).wav"). The result's path is the file written, as the user should see it.
+AtomicFile::WriteResult writeClip(const GenerateOptions& options, const GenerationResult& result)
+{
+    const AtomicFile::Mode mode = options.force ? AtomicFile::Mode::Replace : AtomicFile::Mode::NoReplace;
+    if (!options.outputPath.isEmpty())
+        return AudioFile::write(options.outputPath, result.audio, audioFormatFromName(options.outputPath), mode);
+    const QString name = ClipFile::defaultFileName(result.request, result.audioInfo.format);
+    if (options.force)
+        return AudioFile::write(name, result.audio, result.audioInfo.format, AtomicFile::Mode::Replace);
+    AtomicFile::WriteResult written = AudioFile::writeUnique(QDir::currentPath(), QFileInfo(name).completeBaseName(),
+                                                             result.audio, result.audioInfo.format);
+    if (written.ok())
+        written.path = QFileInfo(written.path).fileName();
+    return written;
 }
 
 /// The take as `generate --json` shows it; the names mean what they mean in `history --json`.
@@ -171,17 +199,20 @@ int runGenerate(const QStringList& arguments)
                            "made this clip; set the key to use MusicGen."));
     }
 
-    // Opened before anything is sent, so a problem with it is known before the take is paid for.
+    // Opened before anything is sent: a take the library cannot keep is not asked for (nor paid for).
     std::unique_ptr<Library> library;
     if (options->recordInLibrary) {
-        library = std::make_unique<Library>(AppPaths::dataDir());
+        library = std::make_unique<Library>(AppPaths::dataDir(), libraryOptionsFrom(Settings()));
         const OpenReport report = library->open();
+        QString why = report.message;
+        if (!report.ok || !library->canKeep(options->request.durationSeconds, &why)) {
+            printError(tr("%1 The take could not be kept in the library, so nothing was sent; add --no-history to "
+                          "only write the file")
+                           .arg(why.endsWith(u'.') ? why : why + u'.'));
+            return ExitLocalFailure;
+        }
         if (!report.message.isEmpty())
             printNotice(report.message);
-        if (!report.ok || report.readOnly) {
-            printNotice(tr("warning: this take will not be kept in the library"));
-            library.reset();
-        }
     }
 
     GenerationService service(provider.get());
@@ -210,40 +241,40 @@ int runGenerate(const QStringList& arguments)
             QCoreApplication::exit(exitCode);
             return;
         }
-        QString takeId;
+        QString takeId, libraryError;
         if (library) {
-            QString libraryError;
             if (const auto take = library->add(result, {}, &libraryError))
                 takeId = take->id;
-            else
-                printNotice(tr("warning: the take was not kept in the library: %1").arg(libraryError));
         }
-        QString path = options->outputPath;
-        if (path.isEmpty())
-            path = ClipFile::defaultFileName(result.request, result.audioInfo.format);
-        QString writeError;
-        if (!ClipFile::write(result.audio, path, &writeError)) {
+        const AtomicFile::WriteResult written = writeClip(*options, result);
+        if (!written.ok()) {
             QString keptAt = takeId.isEmpty() ? QString() : tr("in the library as %1").arg(takeId);
+            QString rescueError;
             if (keptAt.isEmpty()) {
-                QString ignored;
                 const QString rescued = ClipFile::rescue(result.request, result.audio, result.audioInfo.format,
-                                                         AppPaths::dataDir(), &ignored);
+                                                         AppPaths::dataDir(), &rescueError);
                 if (!rescued.isEmpty())
                     keptAt = tr("at %1").arg(rescued);
             }
+            if (!libraryError.isEmpty())
+                printError(tr("the take was not kept in the library: %1").arg(libraryError));
             if (keptAt.isEmpty()) {
-                printError(writeError);
+                printError(written.error);
+                printError(rescueError);
             } else {
                 // The reason may already end a sentence with what to do next; the rescue is a sentence of its own.
-                const QString reason = writeError.endsWith(u'.') ? writeError : writeError + u'.';
+                const QString reason = written.error.endsWith(u'.') ? written.error : written.error + u'.';
                 printError(tr("%1 The take is kept %2").arg(reason, keptAt));
             }
             exitCode = ExitLocalFailure;
+        } else if (!libraryError.isEmpty()) {
+            printError(tr("the take was not kept in the library: %1. It is at %2").arg(libraryError, written.path));
+            exitCode = ExitLocalFailure;
         } else if (options->json) {
-            const QJsonObject object = describe(result, path, clock.elapsed(), takeId);
+            const QJsonObject object = describe(result, written.path, clock.elapsed(), takeId);
             printLine(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
         } else {
-            printLine(path);
+            printLine(written.path);
         }
         QCoreApplication::exit(exitCode);
     });

@@ -5,6 +5,7 @@
 #include "cli/InterruptWatcher.h"
 #include "library/Library.h"
 #include "platform/AppPaths.h"
+#include "platform/Settings.h"
 #include "playback/MediaPlayerBackend.h"
 #include "playback/Player.h"
 
@@ -27,11 +28,12 @@ QString tr(const char* text)
     return QCoreApplication::translate("library", text);
 }
 
-/// The library at its usual place, opened; what open() had to say goes to stderr. A library that will not open
+/// The library at its usual place with the musician's settings (favourites folder, file names), opened; what
+/// open() had to say goes to stderr. A library that will not open
 /// is a local failure (exit 1), like one that cannot be written.
 std::unique_ptr<Library> openLibrary(int* exitCode)
 {
-    auto library = std::make_unique<Library>(AppPaths::dataDir());
+    auto library = std::make_unique<Library>(AppPaths::dataDir(), libraryOptionsFrom(Settings()));
     const OpenReport report = library->open();
     if (!report.ok) {
         printError(report.message);

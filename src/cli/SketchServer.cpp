@@ -1,5 +1,6 @@
 #include "cli/SketchServer.h"
 
+#include "cli/GuardedTcpServer.h"
 #include "generation/GenerationService.h"
 
 #include "engine/SketchEngine.h"
@@ -16,6 +17,9 @@ using namespace Qt::StringLiterals;
 using StatusCode = QHttpServerResponse::StatusCode;
 
 namespace {
+
+const QString GeneratePath = u"/v1/meta-musicgen-medium"_s;
+const QString CreditsPath = u"/v1/get-user-credits"_s;
 
 QHttpServerResponse errorResponse(StatusCode status, const QString& message)
 {
@@ -83,20 +87,32 @@ QHttpServerResponse credits(const QHttpServerRequest& request)
 
 SketchServer::SketchServer(QObject* parent) : QObject(parent), m_server(new QHttpServer(this))
 {
-    m_server->route(u"/v1/meta-musicgen-medium"_s, QHttpServerRequest::Method::Post,
-                    [this](const QHttpServerRequest& request) {
-                        emit requestServed();
-                        return generate(request);
-                    });
-    m_server->route(u"/v1/get-user-credits"_s, QHttpServerRequest::Method::Get,
-                    [this](const QHttpServerRequest& request) {
-                        emit requestServed();
-                        return credits(request);
-                    });
-    m_server->setMissingHandler([this](const QHttpServerRequest&, QHttpServerResponder&& responder) {
+    m_server->route(GeneratePath, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest& request) {
         emit requestServed();
-        const QJsonObject error{{u"error"_s, u"Not found: use POST /v1/meta-musicgen-medium"_s}};
-        responder.write(QJsonDocument(error), StatusCode::NotFound);
+        return generate(request);
+    });
+    m_server->route(CreditsPath, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest& request) {
+        emit requestServed();
+        return credits(request);
+    });
+    // GuardedTcpServer closes each connection after its one answer; the header tells the client so.
+    m_server->afterRequest([](QHttpServerResponse&& response) {
+        response.setHeader("Connection"_ba, "close"_ba);
+        return std::move(response);
+    });
+    m_server->setMissingHandler([this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+        emit requestServed();
+        const QString path = request.url().path();
+        const QByteArray allowed = path == GeneratePath ? "POST"_ba : path == CreditsPath ? "GET"_ba : QByteArray();
+        if (!allowed.isEmpty()) {
+            const QJsonObject error{
+                {u"error"_s, u"Method not allowed: use %1 %2"_s.arg(QString::fromLatin1(allowed), path)}};
+            responder.write(QJsonDocument(error), {{"Allow"_ba, allowed}, {"Connection"_ba, "close"_ba}},
+                            StatusCode::MethodNotAllowed);
+            return;
+        }
+        const QJsonObject error{{u"error"_s, u"Not found: use POST %1"_s.arg(GeneratePath)}};
+        responder.write(QJsonDocument(error), {{"Connection"_ba, "close"_ba}}, StatusCode::NotFound);
     });
 }
 
@@ -104,5 +120,12 @@ SketchServer::~SketchServer() = default;
 
 quint16 SketchServer::listen(const QHostAddress& address, quint16 port)
 {
-    return m_server->listen(address, port);
+    auto* listener = new GuardedTcpServer(this);
+    if (!listener->listen(address, port)) {
+        delete listener;
+        return 0;
+    }
+    connect(listener, &GuardedTcpServer::requestRefused, this, &SketchServer::requestServed);
+    m_server->bind(listener);
+    return listener->serverPort();
 }

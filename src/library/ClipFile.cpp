@@ -20,28 +20,24 @@ QString defaultBaseName(const GenerationRequest& request)
 
 namespace ClipFile {
 
-bool write(const QByteArray& audio, const QString& path, QString* error)
-{
-    const AtomicFile::WriteResult written =
-        AudioFile::write(path, audio, audioFormatFromName(path), AtomicFile::Mode::Replace);
-    if (!written.ok())
-        setError(error, written.error);
-    return written.ok();
-}
-
 QString rescue(const GenerationRequest& request, const QByteArray& audio, AudioFormat format, const QString& dataDir,
                QString* error)
 {
-    const QString folder = dataDir + u"/rescued"_s;
-    if (!QDir().mkpath(folder)) {
-        setError(error, QCoreApplication::translate("ClipFile", "could not create the folder %1")
-                            .arg(QDir::toNativeSeparators(folder)));
-        return {};
+    // The temporary folder is often on another disk: the last place left when the data folder's disk is full.
+    QStringList failures;
+    for (const QString& folder : {dataDir + u"/rescued"_s, QDir::tempPath() + u"/musicgen-rescued"_s}) {
+        if (!QDir().mkpath(folder)) {
+            failures << QCoreApplication::translate("ClipFile", "could not create the folder %1")
+                            .arg(QDir::toNativeSeparators(folder));
+            continue;
+        }
+        const AtomicFile::WriteResult written = AudioFile::writeUnique(folder, defaultBaseName(request), audio, format);
+        if (written.ok())
+            return written.path;
+        failures << written.error;
     }
-    const AtomicFile::WriteResult written = AudioFile::writeUnique(folder, defaultBaseName(request), audio, format);
-    if (!written.ok())
-        setError(error, written.error);
-    return written.path;
+    setError(error, failures.join(u"; "_s));
+    return {};
 }
 
 QString defaultFileName(const GenerationRequest& request, AudioFormat format)

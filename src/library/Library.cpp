@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLocale>
 #include <QStorageInfo>
 
 #include <atomic>
@@ -362,6 +363,20 @@ std::optional<Take> Library::add(const GenerationResult& result, const QString& 
     }
     emit takeAdded(take);
     return take;
+}
+
+bool Library::canKeep(int durationSeconds, QString* why) const
+{
+    if (!checkWritable(why))
+        return false;
+    const qint64 needed = durationSeconds * MaxBytesPerSecond + BytesBesidesAudio;
+    const qint64 available = QStorageInfo(m_root).bytesAvailable();
+    if (available >= needed)
+        return true;
+    setError(why, tr("%1: the library's disk has %2 free and a take may need %3. Free some space on the disk of %4")
+                      .arg(qt_error_string(ENOSPC), QLocale::system().formattedDataSize(std::max<qint64>(0, available)),
+                           QLocale::system().formattedDataSize(needed), QDir::toNativeSeparators(m_root)));
+    return false;
 }
 
 std::optional<Take> Library::find(const QString& idOrPrefix, QString* error) const

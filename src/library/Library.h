@@ -62,6 +62,11 @@ public:
     /// back at the next open (the error says so). `parentId` must name an existing take when given.
     std::optional<Take> add(const GenerationResult& result, const QString& parentId = {}, QString* error = nullptr);
 
+    /// Whether a new take of `durationSeconds` can be kept now: the library is open for writing and its disk has
+    /// room for the largest audio such a take may bring. Asked before a take is paid for; `why` says what stands in
+    /// the way and what to do.
+    bool canKeep(int durationSeconds, QString* why = nullptr) const;
+
     /// Exact id or a unique prefix (>= 4 characters, case-insensitive); trashed takes included. `error` says
     /// "no take X" or "X matches 3 takes: be more specific", or that the index could not be read and what to do.
     std::optional<Take> find(const QString& idOrPrefix, QString* error = nullptr) const;
@@ -123,6 +128,10 @@ private:
     static constexpr int MaxIdAttempts = 16;
     /// Less free space than this on the library's disk counts as a full disk (SQLite needs a few pages).
     static constexpr qint64 MinFreeBytes = 64 * 1024;
+    /// The most a second of a take may take on disk: uncompressed 48 kHz stereo 16-bit WAV, the largest a provider
+    /// sends; and what its sidecar, its row and the index's journal need besides.
+    static constexpr qint64 MaxBytesPerSecond = 48000 * 2 * 2;
+    static constexpr qint64 BytesBesidesAudio = 1024 * 1024;
 
     /// Opens the database read-only because of `reason` (the folder or the disk cannot be written).
     OpenReport openReadOnly(const QString& reason, LibraryDatabase::IntegrityCheck check);

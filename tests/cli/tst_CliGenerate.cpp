@@ -50,6 +50,10 @@ private slots:
     void invalidInputSendsNothing_data();
     void invalidInputSendsNothing();
     void anOutputThatIsNotAFileSendsNothing();
+    void anExistingOutputIsRefusedBeforeSending();
+    void forceReplacesAnExistingOutput();
+    void anOutputThatAppearsMeanwhileIsKeptAndSoIsTheTake();
+    void theDefaultNameIsNumberedRatherThanReplaced();
     void aBadApiBaseInTheEnvironmentSendsNothing();
     void exitCodesFollowTheContract_data();
     void exitCodesFollowTheContract();
@@ -238,6 +242,95 @@ void TestCliGenerate::anOutputThatIsNotAFileSendsNothing()
     struct stat info;
     QCOMPARE(::stat(QFile::encodeName(fifo).constData(), &info), 0);
     QVERIFY(S_ISFIFO(info.st_mode));
+}
+
+/// `path` holding `bytes`, as another program left it.
+static void putFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+static QByteArray contents(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void TestCliGenerate::anExistingOutputIsRefusedBeforeSending()
+{
+    const QString mine = m_work.filePath(u"take.wav"_s);
+    putFile(mine, "my own recording");
+    m_server->setFallback(ScriptedResponse::audio(TestAudio::sineWav(1.0)));
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--duration"_s, u"1"_s, u"--output"_s, mine});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.startsWith(u"error: "_s + mine + u" already exists"_s), qPrintable(run.err));
+    QVERIFY2(run.err.contains(u"--force"_s), qPrintable(run.err));
+    QCOMPARE(m_server->requestCount(), 0); // nothing was sent, so nothing was paid for
+    QCOMPARE(contents(mine), QByteArray("my own recording"));
+}
+
+void TestCliGenerate::forceReplacesAnExistingOutput()
+{
+    const QString old = m_work.filePath(u"take.wav"_s);
+    putFile(old, "an older take");
+    const QByteArray wav = TestAudio::sineWav(1.0);
+    m_server->enqueue(ScriptedResponse::audio(wav));
+    const CliRun run =
+        runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--duration"_s, u"1"_s, u"--output"_s, old, u"--force"_s});
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.out.trimmed(), old);
+    QCOMPARE(contents(old), wav);
+}
+
+void TestCliGenerate::anOutputThatAppearsMeanwhileIsKeptAndSoIsTheTake()
+{
+    QTemporaryDir data;
+    m_environment.insert(u"XDG_DATA_HOME"_s, data.path());
+    const QString output = m_work.filePath(u"take.wav"_s);
+    const QByteArray wav = TestAudio::sineWav(1.0);
+    // Another program creates the file after the check and before the take arrives.
+    connect(m_server.get(), &ScriptedHttpServer::requestReceived, this, [&] {
+        putFile(output, "written meanwhile");
+        m_server->enqueue(ScriptedResponse::audio(wav));
+    });
+    const CliRun run = runCli({u"generate"_s, u"--prompt"_s, u"x"_s, u"--duration"_s, u"1"_s, u"--output"_s, output});
+    QCOMPARE(run.exitCode, 1);
+    QCOMPARE(run.out, QString());
+    static const QRegularExpression keptAs(u"^error: .*take\\.wav already exists.*\\. The take is kept in the "
+                                           u"library as (\\w{10})$"_s,
+                                           QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch match = keptAs.match(run.err);
+    QVERIFY2(match.hasMatch(), qPrintable(run.err));
+    QCOMPARE(contents(output), QByteArray("written meanwhile"));
+    QDirIterator clips(data.filePath(u"musicgen-studio/clips"_s), {match.captured(1) + u".wav"_s}, QDir::Files,
+                       QDirIterator::Subdirectories);
+    QVERIFY(clips.hasNext());
+    QCOMPARE(contents(clips.next()), wav);
+}
+
+void TestCliGenerate::theDefaultNameIsNumberedRatherThanReplaced()
+{
+    const QByteArray first = TestAudio::sineWav(1.0), second = TestAudio::sineWav(2.0), third = TestAudio::sineWav(3.0);
+    m_server->enqueue(ScriptedResponse::audio(first));
+    m_server->enqueue(ScriptedResponse::audio(second));
+    m_server->enqueue(ScriptedResponse::audio(third));
+    const QStringList arguments{u"generate"_s, u"--prompt"_s, u"jazz"_s, u"--no-history"_s};
+    const CliRun one = runCli(arguments);
+    const CliRun two = runCli(arguments);
+    QCOMPARE(one.exitCode, 0);
+    QCOMPARE(two.exitCode, 0);
+    QCOMPARE(one.out.trimmed(), u"jazz_42.wav"_s);
+    QCOMPARE(two.out.trimmed(), u"jazz_42 (2).wav"_s);
+    QCOMPARE(contents(m_work.filePath(u"jazz_42.wav"_s)), first);
+    QCOMPARE(contents(m_work.filePath(u"jazz_42 (2).wav"_s)), second);
+
+    const CliRun forced = runCli(arguments + QStringList{u"--force"_s});
+    QCOMPARE(forced.exitCode, 0);
+    QCOMPARE(forced.out.trimmed(), u"jazz_42.wav"_s);
+    QCOMPARE(contents(m_work.filePath(u"jazz_42.wav"_s)), third);
+    QCOMPARE(files().size(), 2);
 }
 
 void TestCliGenerate::aBadApiBaseInTheEnvironmentSendsNothing()
@@ -446,7 +539,7 @@ void TestCliGenerate::versionAndHelp()
     const CliRun help = runCli({u"generate"_s, u"--help"_s});
     QCOMPARE(help.exitCode, 0);
     for (const QString& option : {u"--prompt"_s, u"--duration"_s, u"--seed"_s, u"--output"_s, u"--api-base"_s,
-                                  u"--timeout"_s, u"--retries"_s, u"--json"_s})
+                                  u"--timeout"_s, u"--retries"_s, u"--json"_s, u"--force"_s})
         QVERIFY2(help.out.contains(option), qPrintable(option));
 }
 

@@ -90,7 +90,7 @@ TestCliLibrary::Run TestCliLibrary::cli(const QStringList& arguments)
 QString TestCliLibrary::generate(const QString& prompt, int seed)
 {
     const Run run = cli({u"generate"_s, u"--prompt"_s, prompt, u"--duration"_s, u"2"_s, u"--seed"_s,
-                         QString::number(seed), u"--json"_s, u"--output"_s, u"out.wav"_s});
+                         QString::number(seed), u"--json"_s, u"--output"_s, u"out.wav"_s, u"--force"_s});
     if (run.exitCode != 0)
         qWarning("generate failed: %s", qPrintable(run.err));
     return QJsonDocument::fromJson(run.out.toUtf8()).object().value("id"_L1).toString();

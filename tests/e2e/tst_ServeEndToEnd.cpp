@@ -1,4 +1,5 @@
 #include "audio/AudioCodec.h"
+#include "cli/GuardedTcpServer.h"
 #include "net/NetworkGateway.h"
 #include "net/SegmindProvider.h"
 
@@ -10,10 +11,41 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
+
 using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 MiB = 1024 * 1024;
+/// The server's limits on a request's header section and body (README, `serve`).
+constexpr qint64 HeaderLimit = 16 * 1024;
+constexpr qint64 BodyLimit = 16 * 1024;
+
+/// The start of a request to the generate endpoint, up to the blank line, with `extra` header lines.
+QByteArray postHead(const QByteArray& extra)
+{
+    return "POST /v1/meta-musicgen-medium HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: local\r\n"
+           "Content-Type: application/json\r\n" +
+           extra + "\r\n";
+}
+
+/// The value of header `name` in an answer's header section; empty when absent.
+QByteArray headerValue(const QByteArray& head, const QByteArray& name)
+{
+    for (const QByteArray& line : head.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.first(colon).trimmed().toLower() == name)
+            return line.sliced(colon + 1).trimmed();
+    }
+    return {};
+}
+
+} // namespace
 
 /// `musicgen-cli serve` as a real server: the service, the CLI, curl-like raw requests and the API
 /// documentation's own Python example all reach the offline engine over loopback HTTP.
@@ -29,6 +61,17 @@ private slots:
     void theContractMatchesSegmind_data();
     void theContractMatchesSegmind();
     void theDocumentationPythonExampleWorksUnchanged();
+    void otherMethodsGet405AndOtherPaths404_data();
+    void otherMethodsGet405AndOtherPaths404();
+    void aSmallChunkedBodyIsServed();
+    void expectContinueIsAnsweredAtOnce();
+    void anOversizedExpectIsRefusedBeforeTheBody();
+    void aLargeContentLengthBodyIsRefused();
+    void aLargeChunkedBodyIsRefused();
+    void aLargeHeaderLineIsRefused();
+    void aRequestThatNeverEndsIsCutOff();
+    void requestsAreServedAfterTheHostileOnes();
+    void peakMemoryStaysBounded();
 
 private:
     struct Reply
@@ -37,11 +80,24 @@ private:
         QByteArray body;
         QByteArray contentType;
     };
+    /// An answer read from a raw connection.
+    struct RawReply
+    {
+        QByteArray interim; ///< a "100 Continue" before the answer, when one came
+        int status = 0;
+        QByteArray head; ///< the answer's status line and headers
+        QByteArray body;
+        bool closed = false; ///< the server closed the connection after the answer
+    };
     Reply send(const QByteArray& method, const QString& path, const QByteArray& body, bool withKey);
     int runCli(const QStringList& arguments, QString* out = nullptr);
+    RawReply exchange(const QByteArray& head, qint64 bodyBytes = 0, const std::function<QByteArray()>& piece = {});
+    static RawReply finish(QTcpSocket& socket, QByteArray received);
+    static void expectRefusal(const RawReply& reply, int status, const QString& says);
 
     QProcess m_serve;
     QString m_base; // http://127.0.0.1:PORT/v1
+    quint16 m_port = 0;
     QTemporaryDir m_work;
 };
 
@@ -53,9 +109,10 @@ void TestServeEndToEnd::initTestCase()
     QVERIFY(m_serve.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(m_serve.canReadLine(), 10000);
     const QString line = QString::fromUtf8(m_serve.readLine()).trimmed();
-    const auto match = QRegularExpression(u"(http://127\\.0\\.0\\.1:\\d+/v1)$"_s).match(line);
+    const auto match = QRegularExpression(u"(http://127\\.0\\.0\\.1:(\\d+)/v1)$"_s).match(line);
     QVERIFY2(match.hasMatch(), qPrintable(line));
     m_base = match.captured(1);
+    m_port = quint16(match.captured(2).toUInt());
 }
 
 void TestServeEndToEnd::cleanupTestCase()
@@ -239,6 +296,192 @@ else:
     const auto info = AudioCodec::probe(file.readAll());
     QVERIFY(info.has_value());
     QCOMPARE(info->frames, qint64(10 * 32000));
+}
+
+TestServeEndToEnd::RawReply TestServeEndToEnd::exchange(const QByteArray& head, qint64 bodyBytes,
+                                                        const std::function<QByteArray()>& piece)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    if (!socket.waitForConnected(10000))
+        return {};
+    socket.write(head);
+    // A piece at a time, as a client streams a body, and no further once the server has answered or closed: curl
+    // stops like this too. So only a few pieces of a body that is refused are ever made or sent.
+    for (qint64 sent = 0;
+         sent < bodyBytes && socket.state() == QAbstractSocket::ConnectedState && socket.bytesAvailable() == 0;) {
+        const QByteArray next = piece();
+        socket.write(next);
+        sent += next.size();
+        while (socket.bytesToWrite() > 0 && socket.waitForBytesWritten(10000)) {
+        }
+    }
+    return finish(socket, socket.readAll());
+}
+
+/// Reads the rest of an answer of which `received` has arrived, then waits for the server to close.
+TestServeEndToEnd::RawReply TestServeEndToEnd::finish(QTcpSocket& socket, QByteArray received)
+{
+    RawReply reply;
+    for (;;) {
+        qsizetype start = 0;
+        if (received.startsWith("HTTP/1.1 100 ") && received.contains("\r\n\r\n")) {
+            start = received.indexOf("\r\n\r\n") + 4;
+            reply.interim = received.first(start);
+        }
+        const qsizetype end = received.indexOf("\r\n\r\n", start);
+        if (end >= 0) {
+            reply.head = received.sliced(start, end + 4 - start);
+            reply.body = received.sliced(end + 4);
+            if (reply.body.size() >= headerValue(reply.head, "content-length").toLongLong())
+                break;
+        }
+        if (!socket.waitForReadyRead(10000) && socket.bytesAvailable() == 0)
+            break;
+        received += socket.readAll();
+    }
+    reply.status = reply.head.mid(9, 3).toInt();
+    reply.closed = socket.state() == QAbstractSocket::UnconnectedState || socket.waitForDisconnected(10000);
+    return reply;
+}
+
+void TestServeEndToEnd::expectRefusal(const RawReply& reply, int status, const QString& says)
+{
+    QCOMPARE(reply.status, status);
+    QCOMPARE(headerValue(reply.head, "content-type"), QByteArray("application/json"));
+    const QString error = QJsonDocument::fromJson(reply.body).object().value("error"_L1).toString();
+    QVERIFY2(error.contains(says), qPrintable(error));
+    QVERIFY(reply.closed);
+}
+
+void TestServeEndToEnd::otherMethodsGet405AndOtherPaths404_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("allow");
+    QTest::newRow("GET generate") << QByteArray("GET /v1/meta-musicgen-medium HTTP/1.1") << 405 << QByteArray("POST");
+    QTest::newRow("PUT generate") << QByteArray("PUT /v1/meta-musicgen-medium HTTP/1.1") << 405 << QByteArray("POST");
+    QTest::newRow("POST credits") << QByteArray("POST /v1/get-user-credits HTTP/1.1") << 405 << QByteArray("GET");
+    QTest::newRow("unknown path") << QByteArray("GET /v1/stable-diffusion HTTP/1.1") << 404 << QByteArray();
+}
+
+void TestServeEndToEnd::otherMethodsGet405AndOtherPaths404()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    QFETCH(QByteArray, allow);
+    const RawReply reply = exchange(request + "\r\nHost: 127.0.0.1\r\nx-api-key: local\r\n\r\n");
+    QCOMPARE(reply.status, status);
+    QCOMPARE(headerValue(reply.head, "allow"), allow);
+    QVERIFY(!QJsonDocument::fromJson(reply.body).object().value("error"_L1).toString().isEmpty());
+    QVERIFY(reply.closed); // one request per connection
+}
+
+void TestServeEndToEnd::aSmallChunkedBodyIsServed()
+{
+    const QByteArray json = R"({"prompt":"house at 124 bpm","duration":2,"seed":3})";
+    const QByteArray chunked = QByteArray::number(10, 16) + "\r\n" + json.first(10) + "\r\n" +
+                               QByteArray::number(json.size() - 10, 16) + ";note=x\r\n" + json.sliced(10) +
+                               "\r\n0\r\n\r\n";
+    const RawReply reply = exchange(postHead("Transfer-Encoding: chunked\r\n") + chunked);
+    QCOMPARE(reply.status, 200);
+    const auto info = AudioCodec::probe(reply.body);
+    QVERIFY(info.has_value());
+    QCOMPARE(info->frames, qint64(2 * 32000));
+    QCOMPARE(headerValue(reply.head, "connection"), QByteArray("close"));
+    QVERIFY(reply.closed);
+}
+
+void TestServeEndToEnd::expectContinueIsAnsweredAtOnce()
+{
+    const QByteArray json = R"({"prompt":"jazz trio","duration":2,"seed":5})";
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(10000));
+    socket.write(postHead("Expect: 100-continue\r\nContent-Length: " + QByteArray::number(json.size()) + "\r\n"));
+    QByteArray received;
+    while (!received.contains("\r\n\r\n") && socket.waitForReadyRead(10000))
+        received += socket.readAll();
+    QCOMPARE(received, QByteArray("HTTP/1.1 100 Continue\r\n\r\n")); // before a byte of the body was sent
+    socket.write(json);
+    const RawReply reply = finish(socket, received);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(headerValue(reply.head, "content-type"), QByteArray("audio/wav"));
+    const auto info = AudioCodec::probe(reply.body);
+    QVERIFY(info.has_value());
+    QCOMPARE(info->frames, qint64(2 * 32000));
+    QVERIFY(reply.closed);
+}
+
+void TestServeEndToEnd::anOversizedExpectIsRefusedBeforeTheBody()
+{
+    // The body is never sent: the client waits for 100 Continue, and the refusal comes instead.
+    const RawReply reply = exchange(postHead("Expect: 100-continue\r\nContent-Length: 52428800\r\n"));
+    QVERIFY(reply.interim.isEmpty());
+    expectRefusal(reply, 413, QString::number(BodyLimit));
+}
+
+void TestServeEndToEnd::aLargeContentLengthBodyIsRefused()
+{
+    const QByteArray piece(64 * 1024, ' ');
+    const RawReply reply = exchange(postHead("Content-Length: " + QByteArray::number(50 * MiB) + "\r\n"), 50 * MiB,
+                                    [&piece] { return piece; });
+    expectRefusal(reply, 413, QString::number(BodyLimit));
+}
+
+void TestServeEndToEnd::aLargeChunkedBodyIsRefused()
+{
+    // Chunks under the limit each, so it is their sum that is refused.
+    const QByteArray data(8 * 1024, 'x');
+    const QByteArray chunk = QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n";
+    const RawReply reply = exchange(postHead("Transfer-Encoding: chunked\r\n"), 200 * MiB, [&chunk] { return chunk; });
+    expectRefusal(reply, 413, QString::number(BodyLimit));
+}
+
+void TestServeEndToEnd::aLargeHeaderLineIsRefused()
+{
+    const QByteArray piece(64 * 1024, 'a');
+    const RawReply reply =
+        exchange("POST /v1/meta-musicgen-medium HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: ", 200 * MiB,
+                 [&piece] { return piece; });
+    expectRefusal(reply, 431, QString::number(HeaderLimit));
+}
+
+void TestServeEndToEnd::aRequestThatNeverEndsIsCutOff()
+{
+    // Half a request, then silence: the server answers 408 once its wait is over and closes the connection.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(10000));
+    socket.write(postHead("Content-Length: 40\r\n") + R"({"prompt":)");
+    QVERIFY(socket.waitForReadyRead(GuardedTcpServer::RequestTimeoutMs + 20000));
+    expectRefusal(finish(socket, socket.readAll()), 408, u"10 seconds"_s);
+}
+
+void TestServeEndToEnd::requestsAreServedAfterTheHostileOnes()
+{
+    const Reply reply =
+        send("POST", u"/meta-musicgen-medium"_s, R"({"prompt":"calm piano","duration":3,"seed":8})", true);
+    QCOMPARE(reply.status, 200);
+    QVERIFY(AudioCodec::probe(reply.body).has_value());
+    QString out;
+    QCOMPARE(runCli({u"generate"_s, u"--provider"_s, u"segmind"_s, u"--prompt"_s, u"calm piano"_s, u"--duration"_s,
+                     u"3"_s, u"--output"_s, u"after.wav"_s, u"--no-history"_s},
+                    &out),
+             0);
+    QVERIFY(QFileInfo::exists(m_work.filePath(u"after.wav"_s)));
+}
+
+void TestServeEndToEnd::peakMemoryStaysBounded()
+{
+    // Everything above, the hostile requests among them, went to this one server process.
+    QFile status(u"/proc/%1/status"_s.arg(m_serve.processId()));
+    QVERIFY(status.open(QIODevice::ReadOnly));
+    const auto match = QRegularExpression(u"VmHWM:\\s*(\\d+) kB"_s).match(QString::fromLatin1(status.readAll()));
+    QVERIFY(match.hasMatch());
+    const double peakMiB = match.captured(1).toDouble() / 1024.0;
+    qInfo("musicgen-cli serve: peak RSS %.1f MiB after the tests above, hostile requests included", peakMiB);
+    QVERIFY2(peakMiB < 100.0, qPrintable(u"peak RSS %1 MiB"_s.arg(peakMiB)));
 }
 
 QTEST_GUILESS_MAIN(TestServeEndToEnd)

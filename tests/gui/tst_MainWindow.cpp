@@ -319,7 +319,7 @@ void TestMainWindow::takesFromTheCommandLineAppear()
     QTest::qWait(2000);
     QCOMPARE(m_window->historyModel()->rowCount(), 0); // --no-history: nothing to show
     cli.start(QString::fromUtf8(MUSICGEN_CLI_PATH), {u"generate"_s, u"--prompt"_s, u"from the terminal"_s,
-                                                     u"--duration"_s, u"1"_s, u"--output"_s, u"t.wav"_s});
+                                                     u"--duration"_s, u"1"_s, u"--output"_s, u"t2.wav"_s});
     QVERIFY(cli.waitForFinished(30000));
     QCOMPARE(cli.exitCode(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 5000);
