@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
@@ -26,16 +27,6 @@ qint64 directoryTimeNs(const QString& path)
     if (::stat(QFile::encodeName(path).constData(), &info) != 0 || !S_ISDIR(info.st_mode))
         return -1;
     return qint64(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
-}
-
-// Status-change time of a file in nanoseconds: a write and a rename both set it (a rename keeps the file's
-// modification time), so it tells when the file last arrived under its name. -1 when it cannot be read.
-qint64 changeTimeNs(const QString& path)
-{
-    struct stat info;
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
-        return -1;
-    return qint64(info.st_ctim.tv_sec) * 1000000000 + info.st_ctim.tv_nsec;
 }
 
 QString tr(const char* text)
@@ -87,6 +78,33 @@ QString ClipsFolder::setAside(const QString& sidecarPath, QString* error)
     return kept;
 }
 
+QString ClipsFolder::pendingDir() const
+{
+    return m_root + u"/pending"_s;
+}
+
+bool ClipsFolder::markPending(const QString& id, QString* error) const
+{
+    QFile marker(pendingDir() + u'/' + id);
+    if (QDir().mkpath(pendingDir()) && marker.open(QIODevice::WriteOnly))
+        return true;
+    setError(error, tr("could not note the change of take %1 in %2: %3")
+                        .arg(id, QDir::toNativeSeparators(pendingDir()), marker.errorString()));
+    return false;
+}
+
+void ClipsFolder::clearPending(const QString& id) const
+{
+    QFile::remove(pendingDir() + u'/' + id);
+}
+
+QStringList ClipsFolder::pendingIds() const
+{
+    QStringList ids = QDir(pendingDir()).entryList(QDir::Files);
+    ids.removeIf([](const QString& name) { return !TakeId::isValid(name); });
+    return ids;
+}
+
 ClipsFolder::Scan ClipsFolder::scan(const QHash<QString, qint64>& recorded) const
 {
     Scan found;
@@ -111,7 +129,6 @@ ClipsFolder::Scan ClipsFolder::scan(const QHash<QString, qint64>& recorded) cons
             continue;
         }
         found.listedDirs << dir;
-        const qint64 lastSeen = recorded.value(dir, -1);
         QDirIterator it(absolute, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
         while (it.hasNext()) {
             const QString path = it.next();
@@ -140,9 +157,6 @@ ClipsFolder::Scan ClipsFolder::scan(const QHash<QString, qint64>& recorded) cons
             if (sidecar) {
                 entry.sidecar = true;
                 entry.sidecarDir = dir;
-                // Not older than the folder's time at the last scan: written since, perhaps by a change that was
-                // stopped before its commit. Equal counts, as the clock may not have moved between the two.
-                entry.sidecarChanged = lastSeen < 0 || changeTimeNs(path) >= lastSeen;
             } else {
                 entry.audio = format;
                 entry.audioDir = dir;

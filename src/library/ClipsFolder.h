@@ -28,9 +28,6 @@ public:
         QString sidecarDir; ///< empty: no sidecar
         AudioFormat audio = AudioFormat::Unknown;
         bool sidecar = false;
-        /// The sidecar was written (or renamed) since the last scan of its folder, or the folder is new: it may be
-        /// ahead of the index (see LibraryReconciler).
-        bool sidecarChanged = false;
     };
 
     /// What a walk of the folder found.
@@ -63,6 +60,14 @@ public:
     /// path, or empty with `error` set.
     static QString setAside(const QString& sidecarPath, QString* error);
 
+    /// A change of a take in progress is noted as an empty file <root>/pending/<id> from before its sidecar is
+    /// written until after its row is committed (Library::change). One left behind names a take whose change was
+    /// stopped in between: the next open settles its two copies (LibraryReconciler).
+    bool markPending(const QString& id, QString* error) const;
+    void clearPending(const QString& id) const;
+    /// The ids noted by markPending() and not cleared: usually none.
+    QStringList pendingIds() const;
+
     /// Walks the folder, listing only the folders whose modification time differs from the one `recorded` (from
     /// the last scan) has for them; all of them when `recorded` is empty. A file added, removed or renamed in a
     /// folder changes its time, so a walk of an unchanged library costs a stat() per folder.
@@ -76,5 +81,7 @@ public:
                                  bool* inFlight = nullptr) const;
 
 private:
+    QString pendingDir() const;
+
     QString m_root;
 };

@@ -509,19 +509,26 @@ bool Library::change(const QString& id, const std::function<bool(Take&, QString*
         return true;
     }
     ++after.revision;
-    // The sidecar first, under the index's write lock: a crash before the commit leaves the sidecar one revision
-    // ahead, and the next open takes the change into the index (LibraryReconciler).
+    // The sidecar first, under the index's write lock and noted as pending: a crash before the commit leaves the
+    // sidecar one revision ahead and the note behind, and the next open takes the change into the index.
+    if (!m_clips.markPending(after.id, error)) {
+        m_db->rollback();
+        return false;
+    }
     if (!TakeSidecar::write(sidecarPath(after), after, error)) {
         m_db->rollback();
+        m_clips.clearPending(after.id);
         return false;
     }
-    if (!m_db->update(after, error) || !m_db->commit(error)) {
+    const bool committed = m_db->update(after, error) && m_db->commit(error);
+    if (!committed)
         m_db->rollback();
-        TakeSidecar::write(sidecarPath(*before), *before);
-        return false;
-    }
-    emit takeChanged(after);
-    return true;
+    // Should the sidecar not go back either, the note stays and the next open settles the two copies.
+    if (committed || TakeSidecar::write(sidecarPath(*before), *before))
+        m_clips.clearPending(after.id);
+    if (committed)
+        emit takeChanged(after);
+    return committed;
 }
 
 bool Library::setFavourite(const QString& id, bool favourite, QString* savedPath, QString* error)

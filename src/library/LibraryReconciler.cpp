@@ -82,7 +82,8 @@ Repairs LibraryReconciler::reconcile()
     const QHash<QString, qint64> recorded = m_db.scannedDirs();
     ClipsFolder::Scan scan = m_clips.scan(recorded);
     repairs.temporariesRemoved = removeAbandoned(scan.temporaries);
-    if (scan.listedDirs.isEmpty() && scan.goneDirs.isEmpty())
+    const QStringList pending = m_clips.pendingIds();
+    if (scan.listedDirs.isEmpty() && scan.goneDirs.isEmpty() && pending.isEmpty())
         return repairs;
     const QStringList checkDirs = scan.listedDirs + scan.goneDirs;
     const QSet<QString> checkSet(checkDirs.cbegin(), checkDirs.cend());
@@ -107,8 +108,8 @@ Repairs LibraryReconciler::reconcile()
             else if (!it->missing)
                 nowMissing << it.key();
         }
-        if (entry != scan.entries.cend() && (entry->sidecar ? entry->sidecarChanged : hasAudio))
-            toSettle << it.key();
+        if (hasAudio && !entry->sidecar)
+            toSettle << it.key(); // the sidecar was deleted: written again from the index
     }
     for (auto it = scan.entries.cbegin(); it != scan.entries.cend(); ++it) {
         if (!rows.contains(it.key()))
@@ -128,12 +129,14 @@ Repairs LibraryReconciler::reconcile()
         ok = ok && m_db.setAudioPath(take.id, path, &error);
     }
     // Read again under the write lock: another process's change is either all done or not begun.
-    for (const QString& id : std::as_const(toSettle)) {
+    for (const QString& id : std::as_const(toSettle) + pending) {
         const std::optional<Take> row = m_db.take(id);
         if (!row)
             continue;
-        ClipsFolder::Entry entry = scan.entries.value(id);
-        entry.sidecar = entry.sidecar && QFileInfo::exists(m_clips.sidecarPath(id, entry));
+        // Where its files are now (the row may just have followed moved audio).
+        ClipsFolder::Entry entry;
+        entry.sidecar = QFileInfo::exists(m_clips.sidecarPath(*row));
+        entry.sidecarDir = QFileInfo(row->audioRelativePath).path();
         const std::optional<Take> settled = settle(id, entry, row, repairs);
         if (ok && settled && *settled != *row)
             ok = m_db.update(*settled, &error);
@@ -151,7 +154,12 @@ Repairs LibraryReconciler::reconcile()
         }
     }
     ok = ok && m_db.saveScannedDirs(scan.dirTimes, &error);
+    // Cleared while the write lock is held, so that no new change of these takes has noted itself yet.
+    for (const QString& id : pending)
+        m_clips.clearPending(id);
     if (!ok || !m_db.commit(&error)) {
+        for (const QString& id : pending)
+            m_clips.markPending(id, nullptr); // not settled after all: the next open tries again
         m_db.rollback();
         qWarning("Library: could not update the index: %s", qUtf8Printable(error));
         Repairs failed;
@@ -215,5 +223,13 @@ int LibraryReconciler::rebuild(Repairs* repairs, QString* error)
     if (!m_db.setAudioMissing(gone, true, error) || !m_db.saveScannedDirs(scan.dirTimes, error))
         return fail();
     repairs->nowMissing = int(gone.size());
-    return m_db.commit(error) ? indexed : -1;
+    // Every take was settled: notes of interrupted changes are done with (the write lock keeps new ones away).
+    const QStringList pending = m_clips.pendingIds();
+    for (const QString& id : pending)
+        m_clips.clearPending(id);
+    if (m_db.commit(error))
+        return indexed;
+    for (const QString& id : pending)
+        m_clips.markPending(id, nullptr);
+    return -1;
 }
