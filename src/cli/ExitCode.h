@@ -13,7 +13,7 @@ enum ExitCode : int
     ExitAuthentication = 3, ///< HTTP 401/403, or no key
     ExitInsufficientCredits = 4,
     ExitRateLimited = 5,     ///< still rate-limited after the retries
-    ExitServerOrNetwork = 6, ///< server, network or bad-audio error
+    ExitServerOrNetwork = 6, ///< server, network or bad-audio error; also a retired model or a failed generation
     ExitTimeout = 7,
     ExitInterrupted = 130,
 };
@@ -32,7 +32,9 @@ inline int exitCodeFor(ErrorKind kind)
     case ErrorKind::NotFound:
     case ErrorKind::Server:
     case ErrorKind::Network:
-    case ErrorKind::BadAudio: return ExitServerOrNetwork;
+    case ErrorKind::BadAudio:
+    case ErrorKind::ModelRetired:
+    case ErrorKind::GenerationFailed: return ExitServerOrNetwork;
     }
     return ExitServerOrNetwork;
 }

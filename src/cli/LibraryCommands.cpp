@@ -109,6 +109,8 @@ QJsonObject takeToJson(const Take& take)
         {u"tags"_s, QJsonArray::fromStringList(take.tags)},
         {u"note"_s, take.note},
         {u"estimated_cost"_s, take.estimatedCost},
+        {u"cost"_s, take.cost()},
+        {u"cost_source"_s, take.costSource()},
         {u"generation_ms"_s, take.generationMs},
         {u"attempts"_s, take.attempts},
         {u"audio_missing"_s, take.audioMissing},
@@ -116,6 +118,8 @@ QJsonObject takeToJson(const Take& take)
     };
     if (!take.parentId.isEmpty())
         object.insert(u"parent_id"_s, take.parentId);
+    if (!take.requestId.isEmpty())
+        object.insert(u"request_id"_s, take.requestId);
     return object;
 }
 

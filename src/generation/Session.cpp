@@ -120,7 +120,8 @@ void Session::onJobFinished(quint64 jobId, const GenerationResult& result)
     if (result.ok()) {
         const Job job = m_jobs.take(jobId);
         if (result.providerId == "segmind"_L1) {
-            m_spend += m_settings->costPerTake();
+            // What the server said the take cost; the estimate only when it did not say.
+            m_spend += result.cost.value_or(m_settings->costPerTake());
             emit spendChanged(m_spend);
         }
         m_recentMs.prepend(result.elapsedMs);

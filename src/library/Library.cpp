@@ -334,6 +334,8 @@ std::optional<Take> Library::add(const GenerationResult& result, const QString& 
     take.generationMs = result.elapsedMs;
     take.attempts = result.attempts;
     take.estimatedCost = result.providerId == "segmind"_L1 ? m_options.costPerTake : 0.0;
+    take.serverCost = result.cost;
+    take.requestId = result.requestId;
     take.remainingCredits = result.remainingCredits;
     take.parentId = parentId;
     take.audioRelativePath =

@@ -75,6 +75,12 @@ const QList<Migration>& migrations()
              // Take::revision: which of index and sidecar is newer after a crash between their writes.
              "ALTER TABLE takes ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"_L1,
          }},
+        {3,
+         {
+             // What the server said a take cost, and its id for the request.
+             "ALTER TABLE takes ADD COLUMN server_cost REAL"_L1,
+             "ALTER TABLE takes ADD COLUMN request_id TEXT NOT NULL DEFAULT ''"_L1,
+         }},
     };
     return steps;
 }

@@ -55,6 +55,8 @@ const Field Fields[] = {
     {"audio"_L1, "audio_path"_L1, &Take::audioRelativePath},
     {"favouritePath"_L1, "favourite_path"_L1, &Take::favouritePath, Scope::ChangeLater},
     {"revision"_L1, "revision"_L1, &Take::revision, Scope::ChangeLater},
+    {"serverCost"_L1, "server_cost"_L1, &Take::serverCost},
+    {"requestId"_L1, "request_id"_L1, &Take::requestId},
 };
 
 bool inScope(const Field& field, Scope scope)

@@ -19,6 +19,8 @@ QString errorKindSummary(ErrorKind kind)
     case ErrorKind::Timeout: return QCoreApplication::translate("Errors", "timed out");
     case ErrorKind::Cancelled: return QCoreApplication::translate("Errors", "cancelled");
     case ErrorKind::BadAudio: return QCoreApplication::translate("Errors", "the server did not send playable audio");
+    case ErrorKind::ModelRetired: return QCoreApplication::translate("Errors", "the model was retired on Segmind");
+    case ErrorKind::GenerationFailed: return QCoreApplication::translate("Errors", "Segmind could not make this take");
     }
     return {};
 }
@@ -31,7 +33,7 @@ QString errorKindAdvice(ErrorKind kind)
     case ErrorKind::InvalidInput:
     case ErrorKind::InvalidRequest: return QCoreApplication::translate("Errors", "check the prompt, duration and seed");
     case ErrorKind::Authentication:
-        return QCoreApplication::translate("Errors", "check your Segmind API key (SEGMIND_API_KEY)");
+        return QCoreApplication::translate("Errors", "check or replace your Segmind API key (SEGMIND_API_KEY)");
     case ErrorKind::NotFound: return QCoreApplication::translate("Errors", "check the API base URL");
     case ErrorKind::InsufficientCredits:
         return QCoreApplication::translate("Errors", "top up your Segmind credits, or use the offline sketch engine");
@@ -42,6 +44,11 @@ QString errorKindAdvice(ErrorKind kind)
         return QCoreApplication::translate("Errors", "check your internet connection and try again");
     case ErrorKind::Timeout:
         return QCoreApplication::translate("Errors", "try again, or allow more time with a longer timeout");
+    case ErrorKind::ModelRetired:
+        return QCoreApplication::translate("Errors",
+                                           "nothing was billed; choose the offline sketch engine or another endpoint");
+    case ErrorKind::GenerationFailed:
+        return QCoreApplication::translate("Errors", "nothing was billed; try again, or change the prompt or seed");
     }
     return {};
 }
@@ -54,8 +61,8 @@ QString GenerationError::toUserText() const
     const QString words = serverMessage.isEmpty() ? detail : serverMessage;
     if (!words.isEmpty())
         text += u": "_s + words;
-    const QString advice = errorKindAdvice(kind);
-    if (!advice.isEmpty())
-        text += u" — "_s + advice;
+    const QString next = advice.isEmpty() ? errorKindAdvice(kind) : advice;
+    if (!next.isEmpty())
+        text += u" — "_s + next;
     return text;
 }

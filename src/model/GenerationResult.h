@@ -24,6 +24,8 @@ enum class ErrorKind
     Timeout,             ///< idle transfer or total deadline passed
     Cancelled,           ///< the user cancelled
     BadAudio,            ///< a 200 whose body is not playable audio
+    ModelRetired,        ///< HTTP 410: the model is gone from the server; nothing was billed
+    GenerationFailed,    ///< the server took the job but could not make it (v2 FAILED, HTTP 422); not billed
 };
 
 struct GenerationError
@@ -32,9 +34,11 @@ struct GenerationError
     int httpStatus = 0;    ///< 0 when no HTTP status was received
     QString serverMessage; ///< the server's own words, cleaned and capped; may be empty
     QString detail;        ///< what the client itself observed (network error text, sniffing result...)
+    QString advice;        ///< what to do next when the server's answer says more than the kind; may be empty
 
     bool isError() const { return kind != ErrorKind::None; }
-    /// One line for a person: what happened, the server's words, and what to do next.
+    /// One line for a person: what happened, the server's words, and what to do next (`advice` when set, else
+    /// errorKindAdvice(kind)).
     QString toUserText() const;
 };
 
@@ -55,6 +59,8 @@ struct GenerationResult
     int attempts = 0;
     qint64 elapsedMs = 0;
     std::optional<double> remainingCredits;
+    std::optional<double> cost; ///< dollars, as the server said (x-cost, metrics.cost); nothing when it did not
+    QString requestId;          ///< the server's id for the request, as its console lists it
     GenerationError error;
 
     bool ok() const { return !error.isError(); }

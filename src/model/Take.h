@@ -33,7 +33,9 @@ struct Take
     QString sha256; ///< lower-case hex of the audio bytes
     qint64 generationMs = 0;
     int attempts = 0;
-    double estimatedCost = 0; ///< dollars
+    double estimatedCost = 0;         ///< dollars, from the cost per take in the settings
+    std::optional<double> serverCost; ///< dollars, as the server said (x-cost, metrics.cost); else nothing
+    QString requestId;                ///< the server's id for the request, as Segmind's console lists it
     std::optional<double> remainingCredits;
     bool favourite = false;
     int rating = 0; ///< 0..5
@@ -47,6 +49,11 @@ struct Take
     /// How many changes the take has had. The index and the sidecar each keep it, so that when they disagree (a
     /// crash between writing one and the other) the copy with the higher revision is known to be the newer one.
     int revision = 0;
+
+    /// What the take cost: the server's figure when it gave one, else the estimate.
+    double cost() const { return serverCost.value_or(estimatedCost); }
+    /// Where cost() comes from: "server" or "estimate".
+    QString costSource() const { return QString::fromLatin1(serverCost ? "server" : "estimate"); }
 
     /// The request that makes this take again (same prompt, duration and seed).
     GenerationRequest request() const { return GenerationRequest{prompt, requestedDuration, seed}; }

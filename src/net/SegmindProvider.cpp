@@ -40,6 +40,7 @@ GenerationError errorFromTransport(const HttpResponse& response)
     case Failure::Redirect:
         error.kind = ErrorKind::Server;
         error.httpStatus = response.status;
+        error.advice = QCoreApplication::translate("Errors", "check the API base URL: the endpoint may have moved");
         break;
     case Failure::Network:
     case Failure::Truncated: error.kind = ErrorKind::Network; break;
@@ -49,10 +50,8 @@ GenerationError errorFromTransport(const HttpResponse& response)
 
 GenerationError errorFromStatus(const HttpResponse& response, const QByteArray& secret)
 {
-    GenerationError error;
-    error.kind = SegmindApi::errorKindForStatus(response.status);
-    error.httpStatus = response.status;
-    error.serverMessage = redactSecret(SegmindApi::parseErrorMessage(response.body), secret);
+    GenerationError error = SegmindApi::classifyError(response.status, response.body);
+    error.serverMessage = redactSecret(error.serverMessage, secret);
     return error;
 }
 

@@ -1,3 +1,4 @@
+#include "ServeProcess.h"
 #include "audio/AudioCodec.h"
 #include "cli/GuardedTcpServer.h"
 #include "net/NetworkGateway.h"
@@ -14,6 +15,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 #include <functional>
 
@@ -60,6 +62,7 @@ private slots:
     void theCliWritesTheSameBytesTwice();
     void theContractMatchesSegmind_data();
     void theContractMatchesSegmind();
+    void aTakeCarriesSegmindsHeaders();
     void theDocumentationPythonExampleWorksUnchanged();
     void otherMethodsGet405AndOtherPaths404_data();
     void otherMethodsGet405AndOtherPaths404();
@@ -74,12 +77,6 @@ private slots:
     void peakMemoryStaysBounded();
 
 private:
-    struct Reply
-    {
-        int status = 0;
-        QByteArray body;
-        QByteArray contentType;
-    };
     /// An answer read from a raw connection.
     struct RawReply
     {
@@ -89,61 +86,27 @@ private:
         QByteArray body;
         bool closed = false; ///< the server closed the connection after the answer
     };
-    Reply send(const QByteArray& method, const QString& path, const QByteArray& body, bool withKey);
+    /// `path` under the server's /v1.
+    QUrl v1(const QString& path) const { return QUrl(m_serve.base() + u"/v1"_s + path); }
     int runCli(const QStringList& arguments, QString* out = nullptr);
     RawReply exchange(const QByteArray& head, qint64 bodyBytes = 0, const std::function<QByteArray()>& piece = {});
     static RawReply finish(QTcpSocket& socket, QByteArray received);
     static void expectRefusal(const RawReply& reply, int status, const QString& says);
 
-    QProcess m_serve;
-    QString m_base; // http://127.0.0.1:PORT/v1
-    quint16 m_port = 0;
+    ServeProcess m_serve;
     QTemporaryDir m_work;
 };
 
 void TestServeEndToEnd::initTestCase()
 {
-    m_serve.setProgram(QString::fromUtf8(MUSICGEN_CLI_PATH));
-    m_serve.setArguments({u"serve"_s, u"--port"_s, u"0"_s, u"--idle-exit"_s, u"120"_s});
-    m_serve.start();
-    QVERIFY(m_serve.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(m_serve.canReadLine(), 10000);
-    const QString line = QString::fromUtf8(m_serve.readLine()).trimmed();
-    const auto match = QRegularExpression(u"(http://127\\.0\\.0\\.1:(\\d+)/v1)$"_s).match(line);
-    QVERIFY2(match.hasMatch(), qPrintable(line));
-    m_base = match.captured(1);
-    m_port = quint16(match.captured(2).toUInt());
+    QString error;
+    QVERIFY2(m_serve.start({u"--idle-exit"_s, u"120"_s}, &error), qPrintable(error));
 }
 
 void TestServeEndToEnd::cleanupTestCase()
 {
-    m_serve.terminate(); // SIGTERM: the server exits cleanly
-    QVERIFY(m_serve.waitForFinished(5000));
-    QCOMPARE(m_serve.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(m_serve.exitCode(), 0);
-}
-
-TestServeEndToEnd::Reply TestServeEndToEnd::send(const QByteArray& method, const QString& path, const QByteArray& body,
-                                                 bool withKey)
-{
-    NetworkGateway gateway;
-    HttpRequest request;
-    request.method = method;
-    request.url = QUrl(m_base + path);
-    request.body = body;
-    request.headers = {{"Content-Type", "application/json"}};
-    if (withKey)
-        request.headers.append({QByteArrayLiteral("x-api-key"), QByteArrayLiteral("local")});
-    HttpCall* call = gateway.send(request);
-    QSignalSpy finished(call, &HttpCall::finished);
-    Reply reply;
-    if (!finished.wait(20000))
-        return reply;
-    const auto response = finished.constFirst().constFirst().value<HttpResponse>();
-    reply.status = response.status;
-    reply.body = response.body;
-    reply.contentType = response.header("content-type");
-    return reply;
+    QString error;
+    QVERIFY2(m_serve.stop(&error), qPrintable(error)); // SIGTERM: the server exits cleanly
 }
 
 int TestServeEndToEnd::runCli(const QStringList& arguments, QString* out)
@@ -154,7 +117,7 @@ int TestServeEndToEnd::runCli(const QStringList& arguments, QString* out)
     process.setWorkingDirectory(m_work.path());
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(u"SEGMIND_API_KEY"_s, u"local"_s);
-    environment.insert(u"MUSICGEN_API_BASE"_s, m_base);
+    environment.insert(u"MUSICGEN_API_BASE"_s, m_serve.base() + u"/v1"_s);
     process.setProcessEnvironment(environment);
     process.start();
     if (!process.waitForFinished(60000))
@@ -168,7 +131,7 @@ void TestServeEndToEnd::theServiceGetsATakeOverHttp()
 {
     NetworkGateway gateway;
     SegmindConfig config;
-    config.apiBase = QUrl(m_base);
+    config.apiBase = v1({});
     config.apiKey = "local";
     SegmindProvider provider(&gateway, config);
     std::unique_ptr<GenerationJob> job(provider.createJob({u"techno at 128 bpm"_s, 4, 11}, nullptr));
@@ -239,17 +202,41 @@ void TestServeEndToEnd::theContractMatchesSegmind()
     QFETCH(bool, withKey);
     QFETCH(int, status);
     QFETCH(QByteArray, contentType);
-    const Reply reply = send(method, path, body, withKey);
+    const HttpReply reply = sendRequest(method, v1(path), body, withKey);
     QCOMPARE(reply.status, status);
-    QCOMPARE(reply.contentType, contentType);
+    QCOMPARE(reply.header("content-type"), contentType);
     if (status == 200 && contentType == "audio/wav") {
         QVERIFY(AudioCodec::probe(reply.body).has_value());
+    } else if (status == 401) {
+        // Segmind's own words for a request whose key did not arrive.
+        QCOMPARE(reply.json().value("error"_L1).toString(), u"Missing Authorization or x-api-key in header"_s);
     } else if (status != 200) {
-        const QJsonObject error = QJsonDocument::fromJson(reply.body).object();
-        QVERIFY2(!error.value("error"_L1).toString().isEmpty(), reply.body.constData());
+        QVERIFY2(!reply.json().value("error"_L1).toString().isEmpty(), reply.body.constData());
     } else {
         QVERIFY(QJsonDocument::fromJson(reply.body).object().value("credits"_L1).isDouble());
     }
+}
+
+void TestServeEndToEnd::aTakeCarriesSegmindsHeaders()
+{
+    const HttpReply reply =
+        sendRequest("POST", v1(u"/meta-musicgen-medium"_s), R"({"prompt":"funk with brass","duration":1,"seed":-1})");
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("x-cost"), QByteArray("0"));
+    QVERIFY(reply.header("x-remaining-credits").toLongLong() > 0);
+    QVERIFY(reply.header("x-generation-time").toDouble() >= 0.0);
+    QVERIFY2(!QUuid::fromString(QString::fromLatin1(reply.header("x-request-id"))).isNull(),
+             reply.header("x-request-id").constData());
+    // The seed the server drew for -1, so the take can be made again.
+    bool isNumber = false;
+    const int seed = reply.header("x-seed-value").toInt(&isNumber);
+    QVERIFY(isNumber && seed >= 0 && seed <= 9999);
+    QCOMPARE(reply.header("x-seed"), reply.header("x-seed-value"));
+    const HttpReply again =
+        sendRequest("POST", v1(u"/meta-musicgen-medium"_s),
+                    u"{\"prompt\":\"funk with brass\",\"duration\":1,\"seed\":%1}"_s.arg(seed).toUtf8());
+    QCOMPARE(again.body, reply.body);
+    QVERIFY(again.header("x-request-id") != reply.header("x-request-id"));
 }
 
 void TestServeEndToEnd::theDocumentationPythonExampleWorksUnchanged()
@@ -285,7 +272,7 @@ if response.status_code == 200:
 else:
     print(f"Error: {response.status_code}")
     print(response.text)
-)"_s.arg(m_base, m_work.filePath(u"python.wav"_s));
+)"_s.arg(m_serve.base() + u"/v1"_s, m_work.filePath(u"python.wav"_s));
     QProcess process;
     process.start(python, {u"-c"_s, script});
     QVERIFY(process.waitForFinished(60000));
@@ -302,7 +289,7 @@ TestServeEndToEnd::RawReply TestServeEndToEnd::exchange(const QByteArray& head, 
                                                         const std::function<QByteArray()>& piece)
 {
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    socket.connectToHost(QHostAddress::LocalHost, m_serve.port());
     if (!socket.waitForConnected(10000))
         return {};
     socket.write(head);
@@ -362,7 +349,12 @@ void TestServeEndToEnd::otherMethodsGet405AndOtherPaths404_data()
     QTest::newRow("GET generate") << QByteArray("GET /v1/meta-musicgen-medium HTTP/1.1") << 405 << QByteArray("POST");
     QTest::newRow("PUT generate") << QByteArray("PUT /v1/meta-musicgen-medium HTTP/1.1") << 405 << QByteArray("POST");
     QTest::newRow("POST credits") << QByteArray("POST /v1/get-user-credits HTTP/1.1") << 405 << QByteArray("GET");
+    QTest::newRow("GET v2 submit") << QByteArray("GET /v2/meta-musicgen-medium HTTP/1.1") << 405 << QByteArray("POST");
+    QTest::newRow("POST v2 status") << QByteArray("POST /v2/requests/abc/status HTTP/1.1") << 405 << QByteArray("GET");
+    QTest::newRow("DELETE v2 result") << QByteArray("DELETE /v2/requests/abc HTTP/1.1") << 405 << QByteArray("GET");
+    QTest::newRow("PUT v2 output") << QByteArray("PUT /v2/outputs/abc.wav HTTP/1.1") << 405 << QByteArray("GET");
     QTest::newRow("unknown path") << QByteArray("GET /v1/stable-diffusion HTTP/1.1") << 404 << QByteArray();
+    QTest::newRow("unknown v2 path") << QByteArray("GET /v2/requests HTTP/1.1") << 404 << QByteArray();
 }
 
 void TestServeEndToEnd::otherMethodsGet405AndOtherPaths404()
@@ -396,7 +388,7 @@ void TestServeEndToEnd::expectContinueIsAnsweredAtOnce()
 {
     const QByteArray json = R"({"prompt":"jazz trio","duration":2,"seed":5})";
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    socket.connectToHost(QHostAddress::LocalHost, m_serve.port());
     QVERIFY(socket.waitForConnected(10000));
     socket.write(postHead("Expect: 100-continue\r\nContent-Length: " + QByteArray::number(json.size()) + "\r\n"));
     QByteArray received;
@@ -451,7 +443,7 @@ void TestServeEndToEnd::aRequestThatNeverEndsIsCutOff()
 {
     // Half a request, then silence: the server answers 408 once its wait is over and closes the connection.
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    socket.connectToHost(QHostAddress::LocalHost, m_serve.port());
     QVERIFY(socket.waitForConnected(10000));
     socket.write(postHead("Content-Length: 40\r\n") + R"({"prompt":)");
     QVERIFY(socket.waitForReadyRead(GuardedTcpServer::RequestTimeoutMs + 20000));
@@ -460,8 +452,8 @@ void TestServeEndToEnd::aRequestThatNeverEndsIsCutOff()
 
 void TestServeEndToEnd::requestsAreServedAfterTheHostileOnes()
 {
-    const Reply reply =
-        send("POST", u"/meta-musicgen-medium"_s, R"({"prompt":"calm piano","duration":3,"seed":8})", true);
+    const HttpReply reply =
+        sendRequest("POST", v1(u"/meta-musicgen-medium"_s), R"({"prompt":"calm piano","duration":3,"seed":8})");
     QCOMPARE(reply.status, 200);
     QVERIFY(AudioCodec::probe(reply.body).has_value());
     QString out;

@@ -165,6 +165,8 @@ void TestTakeFields::sidecarsOfVersion1ReadAndWriteTheSame()
         oldObject.insert(u"appVersion"_s, QString::fromUtf8(MUSICGEN_VERSION));
         oldObject.insert(u"favouritePath"_s, takes[i].favouritePath);
         oldObject.insert(u"revision"_s, 0);
+        oldObject.insert(u"serverCost"_s, QJsonValue());
+        oldObject.insert(u"requestId"_s, u""_s);
         QCOMPARE(QJsonDocument::fromJson(TakeSidecar::toJson(takes[i])).object(), oldObject);
         QCOMPARE(QJsonDocument::fromJson(TakeSidecar::toJson(takes[i], false)).object(), oldObject);
     }
@@ -211,9 +213,10 @@ void TestTakeFields::indexStoresRowsAsVersion1Did()
     QVERIFY2(db->update(everyField(), &error), qPrintable(error));
     QVERIFY2(db->insert(fewerFields(), &error), qPrintable(error));
     db->close();
-    // Schema 2 added the revision column at the end.
+    // Later schemas added their columns at the end: revision (2), server_cost and request_id (3).
+    const QString added = u",0,NULL,''"_s;
     QCOMPARE(quotedRows(filePath(u"library.sqlite3"_s)),
-             QStringList({QString::fromUtf8(Version1Rows[0]) + u",0"_s, QString::fromUtf8(Version1Rows[1]) + u",0"_s}));
+             QStringList({QString::fromUtf8(Version1Rows[0]) + added, QString::fromUtf8(Version1Rows[1]) + added}));
 }
 
 void TestTakeFields::indexRowsOfVersion1ReadTheSame()
@@ -221,7 +224,8 @@ void TestTakeFields::indexRowsOfVersion1ReadTheSame()
     auto db = openDatabase();
     QVERIFY(db);
     for (const char* row : Version1Rows)
-        QVERIFY(TestDatabase::exec(db->path(), u"INSERT INTO takes VALUES (%1, 0)"_s.arg(QString::fromUtf8(row))));
+        QVERIFY(TestDatabase::exec(db->path(),
+                                   u"INSERT INTO takes VALUES (%1, 0, NULL, '')"_s.arg(QString::fromUtf8(row))));
     QCOMPARE(db->take(u"abcd234567"_s), std::optional<Take>(everyField()));
     QCOMPARE(db->take(u"efgh234567"_s), std::optional<Take>(fewerFields()));
     int total = 0;

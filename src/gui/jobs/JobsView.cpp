@@ -151,6 +151,7 @@ void JobsView::showError(quint64 jobId, Row& row, const GenerationError& error)
     case ErrorKind::InvalidInput:
     case ErrorKind::InvalidRequest:
     case ErrorKind::NotFound:
+    case ErrorKind::ModelRetired:
         action->setText(tr("Open settings"));
         connect(action, &QPushButton::clicked, this, &JobsView::openSettingsRequested);
         break;
