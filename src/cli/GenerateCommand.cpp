@@ -6,6 +6,7 @@
 #include "cli/InterruptWatcher.h"
 #include "generation/GenerationService.h"
 #include "generation/OfflineProvider.h"
+#include "generation/Providers.h"
 #include "library/ClipFile.h"
 #include "library/Library.h"
 #include "net/NetworkGateway.h"
@@ -68,13 +69,17 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
                                      tr("Retries after the first attempt for rate limits, server errors and "
                                         "connection failures (default 2)."),
                                      u"n"_s);
+    const QCommandLineOption api(u"api"_s,
+                                 tr("How Segmind is asked: v2 (its queue), v1 (the blocking call) or auto (the queue, "
+                                    "v1 where there is none; default: the app's setting, auto)."),
+                                 u"auto|v2|v1"_s);
     const QCommandLineOption json(u"json"_s, tr("Print one JSON object describing the clip instead of its path."));
     const QCommandLineOption noHistory(u"no-history"_s, tr("Do not keep the take in the library."));
     const QCommandLineOption force(u"force"_s, tr("Replace an existing file. Without it an existing --output is "
                                                   "refused before anything is sent, and the default name gets a "
                                                   "number: <prompt>_<seed> (2).<ext>."));
-    parser.addOptions({prompt, duration, seed, output, provider, apiBaseOption(), timeout, idleTimeout, retries, json,
-                       noHistory, force});
+    parser.addOptions({prompt, duration, seed, output, provider, apiBaseOption(), api, timeout, idleTimeout, retries,
+                       json, noHistory, force});
     if (!parse(parser, arguments))
         return std::nullopt;
 
@@ -90,6 +95,12 @@ std::optional<GenerateOptions> parseOptions(const QStringList& arguments)
     options.segmind.maxAttempts = intOption(parser, retries, 2, 0, 10, &error) + 1;
     options.segmind.apiBase = apiBase(parser, &error);
     options.segmind.apiKey = apiKey();
+    const std::optional<Settings::ApiTransport> transport =
+        parser.isSet(api) ? Settings::apiTransportNamed(parser.value(api)) : Settings().apiTransport();
+    if (transport)
+        options.segmind.transport = Providers::transportFor(*transport);
+    else if (error.isEmpty())
+        error = tr("--api is auto, v2 or v1 (got \"%1\")").arg(parser.value(api));
     options.json = parser.isSet(json);
     options.recordInLibrary = !parser.isSet(noHistory);
     options.force = parser.isSet(force);

@@ -11,6 +11,16 @@ Providers::Providers(NetworkGateway* gateway, QObject* parent)
 
 Providers::~Providers() = default;
 
+SegmindTransport Providers::transportFor(Settings::ApiTransport transport)
+{
+    switch (transport) {
+    case Settings::ApiTransport::Auto: return SegmindTransport::Auto;
+    case Settings::ApiTransport::V2: return SegmindTransport::V2;
+    case Settings::ApiTransport::V1: return SegmindTransport::V1;
+    }
+    return SegmindTransport::Auto;
+}
+
 SegmindConfig Providers::segmindConfig(const Settings& settings, const QByteArray& apiKey)
 {
     SegmindConfig config;
@@ -19,6 +29,7 @@ SegmindConfig Providers::segmindConfig(const Settings& settings, const QByteArra
     config.idleTimeoutMs = settings.idleTimeoutSeconds() * 1000;
     config.maxAttempts = settings.retries() + 1;
     config.apiBase = SegmindApi::defaultApiBase();
+    config.transport = transportFor(settings.apiTransport());
 
     if (settings.provider() == Settings::ProviderChoice::CustomEndpoint) {
         config.apiBase = settings.customApiBase();

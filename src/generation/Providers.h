@@ -22,6 +22,8 @@ public:
 
     /// How the hosted provider talks to Segmind (or a custom endpoint) with these settings and this key.
     static SegmindConfig segmindConfig(const Settings& settings, const QByteArray& apiKey);
+    /// The transport the settings' "api" choice names.
+    static SegmindTransport transportFor(Settings::ApiTransport transport);
     /// Applies `settings` and `apiKey` to later takes; running takes finish where they started.
     void configure(const Settings& settings, const QByteArray& apiKey);
 

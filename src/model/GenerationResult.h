@@ -72,6 +72,7 @@ enum class JobPhase
 {
     Waiting,
     Sending,
+    Queued, ///< accepted by the server, waiting in its queue
     Generating,
     Receiving,
     RetryWaiting
@@ -87,5 +88,6 @@ struct JobStatus
     GenerationError lastError; ///< with RetryWaiting: why the previous attempt failed
     qint64 bytesReceived = 0;
     qint64 bytesTotal = -1;
+    QString requestId; ///< the server's id for the request, once it has accepted it
 };
 Q_DECLARE_METATYPE(JobStatus)

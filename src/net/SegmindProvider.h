@@ -3,20 +3,34 @@
 #include "model/Provider.h"
 #include "net/SegmindApi.h"
 
+#include <QSet>
 #include <QUrl>
 
+#include <memory>
+
 class NetworkGateway;
+
+/// How a take is asked for.
+enum class SegmindTransport
+{
+    Auto, ///< the v2 queue, or v1 where the queue's submit answers 404 or 405 (remembered per API base)
+    V2,   ///< the v2 queue: submit, poll the status, fetch the result, download the audio
+    V1,   ///< the blocking v1 call: the audio comes back in the answer
+};
 
 /// How the hosted model is reached and how patient the client is.
 struct SegmindConfig
 {
     QUrl apiBase = QUrl(QString::fromLatin1(SegmindApi::DefaultApiBase));
     QByteArray apiKey;
+    SegmindTransport transport = SegmindTransport::Auto;
     int idleTimeoutMs = 60'000;
     int totalTimeoutMs = 300'000;  ///< a cold model can take minutes
     int maxAttempts = 3;           ///< in all, counting the first
     int backoffBaseMs = 1'000;     ///< first wait without Retry-After; doubles each retry, with jitter
-    int maxRetryAfterMs = 120'000; ///< a longer Retry-After ends the take instead of waiting
+    int maxRetryAfterMs = 120'000; ///< a longer wait asked for by a 429 or 503 ends the take instead
+    /// The queue's status is asked this often at first, less often the longer a take waits (see SegmindJob).
+    int pollIntervalMs = 1'000;
 };
 
 /// The result of asking for the account's balance.
@@ -38,8 +52,8 @@ signals:
     void finished(const CreditsResult& result);
 };
 
-/// Segmind's hosted "Meta MusicGen Medium": POST {api-base}/meta-musicgen-medium, audio back. Retries what
-/// costs nothing (429, 500, 502, 503, 504, connection failures) and never what is billed or final.
+/// Segmind's hosted "Meta MusicGen Medium", through its v2 queue or its blocking v1 call (SegmindJob). Retries
+/// what costs nothing and never a request that may have been accepted: every POST is a new billable job.
 class SegmindProvider final : public Provider
 {
     Q_OBJECT
@@ -60,4 +74,6 @@ public:
 private:
     NetworkGateway* m_gateway;
     SegmindConfig m_config;
+    /// API bases whose queue answered a submit with 404 or 405: Auto asks them with v1 from then on.
+    std::shared_ptr<QSet<QString>> m_v1Only = std::make_shared<QSet<QString>>();
 };

@@ -61,6 +61,8 @@ const QList<Entry>& table()
          }},
         {"customApiBase", constant(u"http://127.0.0.1:8765/v1"_s),
          [](const QVariant& v) { return Settings::isUsableApiBase(QUrl(v.toString(), QUrl::StrictMode)); }},
+        {"api", constant(u"auto"_s),
+         [](const QVariant& v) { return Settings::apiTransportNamed(v.toString()).has_value(); }},
         {"timeoutSeconds", constant(300), [](const QVariant& v) { return isIntIn(v, 10, 3600); }},
         {"idleTimeoutSeconds", constant(60), [](const QVariant& v) { return isIntIn(v, 5, 3600); }},
         {"retries", constant(2), [](const QVariant& v) { return isIntIn(v, 0, 10); }},
@@ -187,6 +189,35 @@ bool Settings::isUsableApiBase(const QUrl& url)
 {
     return url.isValid() && (url.scheme() == "http"_L1 || url.scheme() == "https"_L1) && !url.host().isEmpty();
 }
+QString Settings::apiTransportName(ApiTransport transport)
+{
+    switch (transport) {
+    case ApiTransport::Auto: return u"auto"_s;
+    case ApiTransport::V2: return u"v2"_s;
+    case ApiTransport::V1: return u"v1"_s;
+    }
+    return u"auto"_s;
+}
+
+std::optional<Settings::ApiTransport> Settings::apiTransportNamed(const QString& name)
+{
+    for (const ApiTransport transport : {ApiTransport::Auto, ApiTransport::V2, ApiTransport::V1}) {
+        if (name == apiTransportName(transport))
+            return transport;
+    }
+    return std::nullopt;
+}
+
+Settings::ApiTransport Settings::apiTransport() const
+{
+    return apiTransportNamed(read("api").toString()).value_or(ApiTransport::Auto);
+}
+
+void Settings::setApiTransport(ApiTransport transport)
+{
+    write("api", apiTransportName(transport));
+}
+
 int Settings::timeoutSeconds() const
 {
     return read("timeoutSeconds").toInt();

@@ -10,6 +10,7 @@
 #include <QVariant>
 
 #include <memory>
+#include <optional>
 
 class QSettings;
 
@@ -31,6 +32,19 @@ public:
     };
     Q_ENUM(ProviderChoice)
 
+    /// How Segmind is asked for a take (see SegmindTransport): its v2 queue, falling back to v1 where there is none.
+    enum class ApiTransport
+    {
+        Auto,
+        V2,
+        V1
+    };
+    Q_ENUM(ApiTransport)
+    /// The names the settings file and `musicgen-cli generate --api` use: "auto", "v2", "v1".
+    static QString apiTransportName(ApiTransport transport);
+    /// The transport named `name`; nothing for any other word.
+    static std::optional<ApiTransport> apiTransportNamed(const QString& name);
+
     /// The user's settings file: $XDG_CONFIG_HOME/musicgen-studio/settings.ini.
     explicit Settings(QObject* parent = nullptr);
     /// Settings kept in `iniPath` (tests use a temporary file).
@@ -45,6 +59,8 @@ public:
     /// True for an endpoint base the app can send to: a valid http or https URL with a host. The one check for
     /// the custom endpoint, --api-base and MUSICGEN_API_BASE.
     static bool isUsableApiBase(const QUrl& url);
+    ApiTransport apiTransport() const;
+    void setApiTransport(ApiTransport transport);
     int timeoutSeconds() const;
     void setTimeoutSeconds(int seconds);
     int idleTimeoutSeconds() const;

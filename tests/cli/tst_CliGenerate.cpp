@@ -2,6 +2,7 @@
 #include "TestAudio.h"
 #include "TestFormats.h"
 #include "audio/AudioCodec.h"
+#include "platform/Settings.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -73,6 +74,7 @@ private:
     void expectNoKeyIn(const CliRun& run) const;
 
     QTemporaryDir m_work;
+    QTemporaryDir m_home; ///< the XDG folders: the library and settings of these runs, never the user's
     std::unique_ptr<ScriptedHttpServer> m_server;
     QHash<QString, QString> m_environment; ///< set for the next runs of this test, over the defaults
 };
@@ -99,6 +101,11 @@ CliRun TestCliGenerate::runCli(const QStringList& arguments, bool withKey, int t
     process.setWorkingDirectory(m_work.path());
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(u"MUSICGEN_API_BASE"_s, m_server->baseUrl().toString() + u"/v1"_s);
+    for (const auto folder : {"DATA"_L1, "CONFIG"_L1, "CACHE"_L1})
+        environment.insert(u"XDG_%1_HOME"_s.arg(folder), m_home.filePath(QString(folder).toLower()));
+    // The scripted server answers in order, as Segmind's blocking v1 call does; tst_SegmindQueue covers v2.
+    QDir().mkpath(m_home.filePath(u"config/musicgen-studio"_s));
+    Settings(m_home.filePath(u"config/musicgen-studio/settings.ini"_s)).setApiTransport(Settings::ApiTransport::V1);
     if (withKey)
         environment.insert(u"SEGMIND_API_KEY"_s, Key);
     for (auto it = m_environment.cbegin(); it != m_environment.cend(); ++it)

@@ -1,5 +1,6 @@
 #include "ServeProcess.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -80,4 +81,13 @@ HttpReply sendRequest(const QByteArray& method, const QUrl& url, const QByteArra
     answer.body = reply->readAll();
     answer.headers = reply->rawHeaderPairs();
     return answer;
+}
+
+double ServeProcess::peakMemoryMiB() const
+{
+    QFile status(u"/proc/%1/status"_s.arg(m_process.processId()));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    const auto match = QRegularExpression(u"VmHWM:\\s*(\\d+) kB"_s).match(QString::fromLatin1(status.readAll()));
+    return match.hasMatch() ? match.captured(1).toDouble() / 1024.0 : -1;
 }

@@ -22,6 +22,12 @@ public:
     QString base() const { return m_base; }
     quint16 port() const { return m_port; }
     qint64 processId() const { return m_process.processId(); }
+    /// The server's peak resident memory so far (VmHWM) in MiB; -1 when it cannot be read.
+    double peakMemoryMiB() const;
+
+    /// What a server whose memory is bounded stays under after the tests' hostile loads: its own 25-35 MiB, with
+    /// room for AddressSanitizer's shadow memory in the sanitizer build. Unbounded, the same loads took 527-821 MiB.
+    static constexpr double MaxPeakMemoryMiB = 200;
 
 private:
     QProcess m_process;

@@ -70,6 +70,7 @@ void TestKeyNeverLeaks::theKeyAppearsOnlyInRequests()
         Settings settings;
         settings.setProvider(Settings::ProviderChoice::CustomEndpoint);
         settings.setCustomApiBase(QUrl(server.baseUrl().toString() + u"/v1"_s));
+        settings.setApiTransport(Settings::ApiTransport::V1); // the scripted server answers as v1 does
         settings.sync();
     }
     {

@@ -38,6 +38,7 @@ void TestGenerationService::init()
     QVERIFY(m_server->listen());
     m_gateway = std::make_unique<NetworkGateway>();
     SegmindConfig config;
+    config.transport = SegmindTransport::V1; // the scripted server answers as v1 does
     config.apiBase = m_server->baseUrl();
     config.apiKey = "k";
     m_segmind = std::make_unique<SegmindProvider>(m_gateway.get(), config);

@@ -65,6 +65,7 @@ void TestSession::start(Settings::ProviderChoice provider)
     m_settings = std::make_unique<Settings>(m_home->filePath(u"settings.ini"_s));
     m_settings->setProvider(provider);
     m_settings->setCustomApiBase(QUrl(m_server->baseUrl().toString() + u"/v1"_s));
+    m_settings->setApiTransport(Settings::ApiTransport::V1); // the scripted server answers as v1 does
     m_settings->setRetries(0);
     m_settings->setCostPerTake(0.037);
     LibraryOptions options;

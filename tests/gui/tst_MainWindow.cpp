@@ -91,6 +91,7 @@ void TestMainWindow::open(Settings::ProviderChoice provider)
         Settings settings(m_home->filePath(u"settings.ini"_s));
         settings.setProvider(provider);
         settings.setCustomApiBase(QUrl(m_server->baseUrl().toString() + u"/v1"_s));
+        settings.setApiTransport(Settings::ApiTransport::V1); // the scripted server answers as v1 does
         settings.setFavouritesDir(m_home->filePath(u"music/MusicGen Studio"_s));
         settings.setRetries(2);
         settings.sync();

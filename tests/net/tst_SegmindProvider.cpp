@@ -130,6 +130,7 @@ void TestSegmindProvider::init()
     QVERIFY(m_server->listen());
     m_gateway = std::make_unique<NetworkGateway>();
     m_config = SegmindConfig{};
+    m_config.transport = SegmindTransport::V1; // the v1 fault matrix; tst_SegmindQueue covers the v2 queue
     m_config.apiBase = QUrl(m_server->baseUrl().toString() + u"/v1"_s);
     m_config.apiKey = Key;
     m_config.backoffBaseMs = 40;

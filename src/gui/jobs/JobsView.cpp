@@ -97,6 +97,7 @@ QString JobsView::statusText(const Row& row) const
     switch (row.lastStatus.phase) {
     case JobPhase::Waiting: return tr("Waiting…");
     case JobPhase::Sending: return tr("Sending…");
+    case JobPhase::Queued: return tr("Queued on Segmind… %1 s").arg(seconds(elapsed));
     case JobPhase::Generating:
         return row.estimateMs > 0 ? tr("Generating… %1 s of about %2 s").arg(seconds(elapsed), seconds(row.estimateMs))
                                   : tr("Generating… %1 s").arg(seconds(elapsed));
