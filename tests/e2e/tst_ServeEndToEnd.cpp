@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -60,6 +61,7 @@ private slots:
     void cleanupTestCase();
     void theServiceGetsATakeOverHttp();
     void theCliWritesTheSameBytesTwice();
+    void theCliKeepsTheServersCostAndRequestId();
     void theContractMatchesSegmind_data();
     void theContractMatchesSegmind();
     void aTakeCarriesSegmindsHeaders();
@@ -118,6 +120,9 @@ int TestServeEndToEnd::runCli(const QStringList& arguments, QString* out)
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(u"SEGMIND_API_KEY"_s, u"local"_s);
     environment.insert(u"MUSICGEN_API_BASE"_s, m_serve.base() + u"/v1"_s);
+    // A library and settings of its own, never the user's.
+    for (const auto folder : {"DATA"_L1, "CONFIG"_L1, "CACHE"_L1})
+        environment.insert(u"XDG_%1_HOME"_s.arg(folder), m_work.filePath(u"home/"_s + QString(folder).toLower()));
     process.setProcessEnvironment(environment);
     process.start();
     if (!process.waitForFinished(60000))
@@ -158,6 +163,29 @@ void TestServeEndToEnd::theCliWritesTheSameBytesTwice()
     const QByteArray bytes = a.readAll();
     QCOMPARE(bytes.size(), 44 + 5 * 32000 * 2);
     QCOMPARE(b.readAll(), bytes); // deterministic over HTTP too
+}
+
+void TestServeEndToEnd::theCliKeepsTheServersCostAndRequestId()
+{
+    // Through the v2 queue (auto) and the v1 call: each take keeps what the server said it cost, and its request id.
+    for (const QString& api : {u"auto"_s, u"v1"_s}) {
+        QCOMPARE(runCli({u"generate"_s, u"--provider"_s, u"segmind"_s, u"--api"_s, api, u"--prompt"_s,
+                         u"dub techno, "_s + api, u"--duration"_s, u"2"_s, u"--output"_s, api + u".wav"_s}),
+                 0);
+    }
+    QString out;
+    QCOMPARE(runCli({u"history"_s, u"--json"_s}, &out), 0);
+    const QJsonArray takes = QJsonDocument::fromJson(out.toUtf8()).array();
+    QCOMPARE(takes.size(), 2);
+    QStringList ids;
+    for (const QJsonValue& value : takes) {
+        const QJsonObject take = value.toObject();
+        QCOMPARE(take.value("cost_source"_L1).toString(), u"server"_s);
+        QCOMPARE(take.value("cost"_L1).toDouble(-1), 0.0);
+        QVERIFY(!take.value("request_id"_L1).toString().isEmpty());
+        ids << take.value("request_id"_L1).toString();
+    }
+    QVERIFY(ids[0] != ids[1]);
 }
 
 void TestServeEndToEnd::theContractMatchesSegmind_data()
