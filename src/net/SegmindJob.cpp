@@ -17,6 +17,25 @@ namespace {
 constexpr auto AcceptHeader = "audio/wav, audio/x-wav, audio/mpeg, audio/flac, audio/ogg;q=0.9, audio/*;q=0.8, "
                               "application/json;q=0.5";
 
+/// A request whose record or audio Segmind no longer gives out. Neither the endpoint nor the key is at fault, so the
+/// error must not send the musician to the settings: only a new take brings the clip.
+GenerationError goneError(int httpStatus, const QString& what)
+{
+    GenerationError error;
+    error.kind = ErrorKind::Server;
+    error.httpStatus = httpStatus;
+    error.detail = what;
+    error.advice = QCoreApplication::translate("SegmindJob", "make the take again");
+    return error;
+}
+
+GenerationError expiredError(const QString& requestId)
+{
+    return goneError(404, QCoreApplication::translate(
+                              "SegmindJob", "request %1 expired on Segmind's side before its result was fetched")
+                              .arg(requestId));
+}
+
 } // namespace
 
 HttpHeaders segmindHeaders(const QByteArray& apiKey)
@@ -236,11 +255,7 @@ void SegmindJob::onStatus(const HttpResponse& response)
         return;
     }
     if (response.status != 200) {
-        GenerationError error = errorFromStatus(response, m_config.apiKey);
-        if (response.status == 404)
-            error.detail =
-                tr("request %1 expired on Segmind's side before its result was fetched").arg(m_result.requestId);
-        finish(error);
+        finish(response.status == 404 ? expiredError(m_result.requestId) : errorFromStatus(response, m_config.apiKey));
         return;
     }
     m_getRetries = 0;
@@ -280,8 +295,7 @@ void SegmindJob::onResult(const HttpResponse& response)
             error.kind = ErrorKind::GenerationFailed;
             error.serverMessage = redactSecret(reply.error, m_config.apiKey);
         } else if (response.status == 404) {
-            error.detail =
-                tr("request %1 expired on Segmind's side before its result was fetched").arg(m_result.requestId);
+            error = expiredError(m_result.requestId);
         }
         finish(error);
         return;
@@ -327,10 +341,9 @@ void SegmindJob::onAudio(const HttpResponse& response)
     } else if (response.status == 200) {
         probeAudio(response.body);
     } else {
-        GenerationError error = errorFromStatus(response, m_config.apiKey);
-        error.detail = tr("the audio of request %1 could not be downloaded from %2 (Segmind keeps it 7 days)")
-                           .arg(m_result.requestId, m_audioUrl.toDisplayString());
-        finish(error);
+        finish(goneError(response.status,
+                         tr("the audio of request %1 could not be downloaded from %2 (Segmind keeps it 7 days)")
+                             .arg(m_result.requestId, m_audioUrl.toDisplayString())));
     }
 }
 
@@ -490,8 +503,12 @@ void SegmindJob::finish(GenerationError error)
     m_retryTick.stop();
     m_pollTimer.stop();
     m_deadline.stop();
-    if (!m_giveUpNote.isEmpty() && error.isError())
+    if (!m_giveUpNote.isEmpty() && error.isError()) {
         error.detail = m_giveUpNote;
+        // When to try again is the advice; toUserText() shows the detail only where the server said nothing.
+        error.advice =
+            error.serverMessage.isEmpty() ? tr("try again then") : tr("%1; try again then").arg(m_giveUpNote);
+    }
     m_result.error = error;
     m_result.elapsedMs = m_clock.elapsed();
     if (error.isError())
