@@ -30,6 +30,7 @@ SegmindConfig Providers::segmindConfig(const Settings& settings, const QByteArra
     config.maxAttempts = settings.retries() + 1;
     config.apiBase = SegmindApi::defaultApiBase();
     config.transport = transportFor(settings.apiTransport());
+    config.requestsPerWindow = settings.requestsPerMinute();
 
     if (settings.provider() == Settings::ProviderChoice::CustomEndpoint) {
         config.apiBase = settings.customApiBase();

@@ -75,8 +75,9 @@ GenerationError errorFromStatus(const HttpResponse& response, const QByteArray& 
 }
 
 SegmindJob::SegmindJob(NetworkGateway* gateway, const SegmindConfig& config, const GenerationRequest& request,
-                       std::shared_ptr<QSet<QString>> v1Only, QObject* parent)
-    : GenerationJob(parent), m_gateway(gateway), m_config(config), m_v1Only(std::move(v1Only))
+                       std::shared_ptr<QSet<QString>> v1Only, std::shared_ptr<RequestPacer> pacer, QObject* parent)
+    : GenerationJob(parent), m_gateway(gateway), m_config(config), m_v1Only(std::move(v1Only)),
+      m_pacer(std::move(pacer))
 {
     m_result.request = request;
     m_result.providerId = u"segmind"_s;
@@ -171,7 +172,40 @@ void SegmindJob::call(const HttpRequest& request, Handler handler, JobPhase phas
     report(phase);
 }
 
+void SegmindJob::whenPaced(void (SegmindJob::*post)())
+{
+    const qint64 waitMs = m_pacer ? m_pacer->reserve().count() : 0;
+    if (waitMs <= 0) {
+        (this->*post)();
+        return;
+    }
+    if (m_clock.elapsed() + waitMs >= m_config.totalTimeoutMs) {
+        GenerationError error;
+        error.kind = ErrorKind::RateLimited;
+        error.detail = tr("the plan allows %1 requests every %2 s, and this take's turn would come after its deadline")
+                           .arg(m_config.requestsPerWindow)
+                           .arg(m_config.rateWindowMs / 1000);
+        finish(error);
+        return;
+    }
+    m_pacing = true;
+    m_retryAt = m_clock.elapsed() + waitMs;
+    QTimer::singleShot(waitMs, this, [this, post] {
+        m_retryTick.stop();
+        m_pacing = false;
+        if (!m_finished && !m_cancelling)
+            (this->*post)();
+    });
+    m_retryTick.start();
+    onRetryTick();
+}
+
 void SegmindJob::postV1()
+{
+    whenPaced(&SegmindJob::sendV1);
+}
+
+void SegmindJob::sendV1()
 {
     ++m_result.attempts;
     m_result.endpoint = SegmindApi::generateUrl(m_config.apiBase).toString();
@@ -195,6 +229,11 @@ void SegmindJob::onV1Reply(const HttpResponse& response)
 }
 
 void SegmindJob::submit()
+{
+    whenPaced(&SegmindJob::sendSubmit);
+}
+
+void SegmindJob::sendSubmit()
 {
     ++m_result.attempts;
     m_result.endpoint = SegmindApi::submitUrl(m_config.apiBase).toString();
@@ -465,7 +504,7 @@ void SegmindJob::onProbed()
 void SegmindJob::onRetryTick()
 {
     m_status.retryInSeconds = int(std::ceil(std::max<qint64>(0, m_retryAt - m_clock.elapsed()) / 1000.0));
-    report(JobPhase::RetryWaiting);
+    report(m_pacing ? JobPhase::Waiting : JobPhase::RetryWaiting);
 }
 
 void SegmindJob::onDeadline()

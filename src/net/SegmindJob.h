@@ -2,6 +2,7 @@
 
 #include "model/Provider.h"
 #include "net/NetworkGateway.h"
+#include "net/RequestPacer.h"
 #include "net/SegmindProvider.h"
 
 #include <QElapsedTimer>
@@ -36,9 +37,10 @@ class SegmindJob final : public GenerationJob
     Q_OBJECT
 
 public:
-    /// `v1Only` is the provider's memory of API bases without a queue, shared by its jobs.
+    /// `v1Only` is the provider's memory of API bases without a queue, and `pacer` the plan's limit for the key:
+    /// both are shared by the provider's jobs.
     SegmindJob(NetworkGateway* gateway, const SegmindConfig& config, const GenerationRequest& request,
-               std::shared_ptr<QSet<QString>> v1Only, QObject* parent);
+               std::shared_ptr<QSet<QString>> v1Only, std::shared_ptr<RequestPacer> pacer, QObject* parent);
 
     void start() override;
     void cancel() override;
@@ -55,9 +57,13 @@ private:
     void call(const HttpRequest& request, Handler handler, JobPhase phase, bool audio = false);
     HttpRequest apiRequest(const QByteArray& method, const QUrl& url) const;
 
+    /// Sends `post` when the plan's limit lets it go (RequestPacer), waiting meanwhile with a countdown.
+    void whenPaced(void (SegmindJob::*post)());
     void postV1();
+    void sendV1();
     void onV1Reply(const HttpResponse& response);
     void submit();
+    void sendSubmit();
     void onSubmitted(const HttpResponse& response);
     void pollStatus();
     void onStatus(const HttpResponse& response);
@@ -94,6 +100,7 @@ private:
     NetworkGateway* m_gateway;
     SegmindConfig m_config;
     std::shared_ptr<QSet<QString>> m_v1Only;
+    std::shared_ptr<RequestPacer> m_pacer;
     GenerationResult m_result;
     JobStatus m_status;
     QElapsedTimer m_clock;
@@ -109,6 +116,7 @@ private:
     HttpCall* m_call = nullptr;
     QFutureWatcher<ProbeOutcome>* m_probe = nullptr;
     bool m_cancelling = false;
+    bool m_pacing = false; ///< waiting for the plan's limit rather than for a retry
     bool m_deadlinePassed = false;
     bool m_finished = false;
 };

@@ -1,13 +1,26 @@
 #include "net/SegmindProvider.h"
 
 #include "net/NetworkGateway.h"
+#include "net/RequestPacer.h"
 #include "net/SegmindJob.h"
 
 using namespace Qt::StringLiterals;
 
 SegmindProvider::SegmindProvider(NetworkGateway* gateway, const SegmindConfig& config, QObject* parent)
-    : Provider(parent), m_gateway(gateway), m_config(config)
+    : Provider(parent), m_gateway(gateway), m_config(config),
+      m_pacer(std::make_shared<RequestPacer>(config.requestsPerWindow, std::chrono::milliseconds(config.rateWindowMs)))
 {
+}
+
+void SegmindProvider::setConfig(const SegmindConfig& config)
+{
+    // Another key is another account's limit; the same key keeps the requests it has made.
+    const bool sameLimit = config.apiKey == m_config.apiKey && config.requestsPerWindow == m_config.requestsPerWindow &&
+                           config.rateWindowMs == m_config.rateWindowMs;
+    m_config = config;
+    if (!sameLimit)
+        m_pacer =
+            std::make_shared<RequestPacer>(config.requestsPerWindow, std::chrono::milliseconds(config.rateWindowMs));
 }
 
 QString SegmindProvider::id() const
@@ -22,7 +35,7 @@ QString SegmindProvider::displayName() const
 
 GenerationJob* SegmindProvider::createJob(const GenerationRequest& request, QObject* parent)
 {
-    return new SegmindJob(m_gateway, m_config, request, m_v1Only, parent);
+    return new SegmindJob(m_gateway, m_config, request, m_v1Only, m_pacer, parent);
 }
 
 CreditsQuery* SegmindProvider::queryCredits()

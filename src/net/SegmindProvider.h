@@ -9,6 +9,7 @@
 #include <memory>
 
 class NetworkGateway;
+class RequestPacer;
 
 /// How a take is asked for.
 enum class SegmindTransport
@@ -31,6 +32,10 @@ struct SegmindConfig
     int maxRetryAfterMs = 120'000; ///< a longer wait asked for by a 429 or 503 ends the take instead
     /// The queue's status is asked this often at first, less often the longer a take waits (see SegmindJob).
     int pollIntervalMs = 1'000;
+    /// The plan's limit on generation requests (Segmind's free plan: 5 a minute), kept on this side by RequestPacer
+    /// so that parallel takes wait their turn instead of meeting 429s; 0: no limit.
+    int requestsPerWindow = 5;
+    int rateWindowMs = 60'000;
 };
 
 /// The result of asking for the account's balance.
@@ -66,7 +71,7 @@ public:
     GenerationJob* createJob(const GenerationRequest& request, QObject* parent) override;
 
     const SegmindConfig& config() const { return m_config; }
-    void setConfig(const SegmindConfig& config) { m_config = config; }
+    void setConfig(const SegmindConfig& config);
 
     /// GET {api-base}/get-user-credits with the configured key.
     CreditsQuery* queryCredits();
@@ -76,4 +81,6 @@ private:
     SegmindConfig m_config;
     /// API bases whose queue answered a submit with 404 or 405: Auto asks them with v1 from then on.
     std::shared_ptr<QSet<QString>> m_v1Only = std::make_shared<QSet<QString>>();
+    /// The plan's limit for the configured key, shared by its jobs; made anew when the key or the limit changes.
+    std::shared_ptr<RequestPacer> m_pacer;
 };

@@ -63,6 +63,7 @@ const QList<Entry>& table()
          [](const QVariant& v) { return Settings::isUsableApiBase(QUrl(v.toString(), QUrl::StrictMode)); }},
         {"api", constant(u"auto"_s),
          [](const QVariant& v) { return Settings::apiTransportNamed(v.toString()).has_value(); }},
+        {"requestsPerMinute", constant(5), [](const QVariant& v) { return isIntIn(v, 0, 1000); }},
         {"timeoutSeconds", constant(300), [](const QVariant& v) { return isIntIn(v, 10, 3600); }},
         {"idleTimeoutSeconds", constant(60), [](const QVariant& v) { return isIntIn(v, 5, 3600); }},
         {"retries", constant(2), [](const QVariant& v) { return isIntIn(v, 0, 10); }},
@@ -216,6 +217,16 @@ Settings::ApiTransport Settings::apiTransport() const
 void Settings::setApiTransport(ApiTransport transport)
 {
     write("api", apiTransportName(transport));
+}
+
+int Settings::requestsPerMinute() const
+{
+    return read("requestsPerMinute").toInt();
+}
+
+void Settings::setRequestsPerMinute(int requests)
+{
+    write("requestsPerMinute", requests);
 }
 
 int Settings::timeoutSeconds() const

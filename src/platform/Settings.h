@@ -61,6 +61,9 @@ public:
     static bool isUsableApiBase(const QUrl& url);
     ApiTransport apiTransport() const;
     void setApiTransport(ApiTransport transport);
+    /// Generation requests the Segmind plan allows a minute (free: 5, Pro: 50); 0: no limit on this side.
+    int requestsPerMinute() const;
+    void setRequestsPerMinute(int requests);
     int timeoutSeconds() const;
     void setTimeoutSeconds(int seconds);
     int idleTimeoutSeconds() const;

@@ -174,7 +174,7 @@ void TestServeEndToEnd::theCliKeepsTheServersCostAndRequestId()
                  0);
     }
     QString out;
-    QCOMPARE(runCli({u"history"_s, u"--json"_s}, &out), 0);
+    QCOMPARE(runCli({u"history"_s, u"--json"_s, u"--search"_s, u"dub techno"_s}, &out), 0);
     const QJsonArray takes = QJsonDocument::fromJson(out.toUtf8()).array();
     QCOMPARE(takes.size(), 2);
     QStringList ids;

@@ -95,7 +95,11 @@ QString JobsView::statusText(const Row& row) const
 {
     const qint64 elapsed = row.clock.elapsed();
     switch (row.lastStatus.phase) {
-    case JobPhase::Waiting: return tr("Waiting…");
+    case JobPhase::Waiting:
+        // Held back by the plan's limit on requests, counting down.
+        return row.lastStatus.retryInSeconds > 0
+                   ? tr("Waiting for the rate limit, %1 s").arg(row.lastStatus.retryInSeconds)
+                   : tr("Waiting…");
     case JobPhase::Sending: return tr("Sending…");
     case JobPhase::Queued: return tr("Queued on Segmind… %1 s").arg(seconds(elapsed));
     case JobPhase::Generating:
