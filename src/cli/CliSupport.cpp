@@ -56,6 +56,14 @@ QByteArray apiKey()
     return stored;
 }
 
+QCommandLineParser& describe(QCommandLineParser& parser, const QString& command, const QString& description,
+                             const QString& syntax)
+{
+    parser.setApplicationDescription(description);
+    parser.addPositionalArgument(command, description, syntax);
+    return parser;
+}
+
 bool parse(QCommandLineParser& parser, const QStringList& arguments)
 {
     const QCommandLineOption help = parser.addHelpOption();

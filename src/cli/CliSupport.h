@@ -19,6 +19,10 @@ QUrl apiBase(const QCommandLineParser& parser, QString* error);
 /// neither has one.
 QByteArray apiKey();
 
+/// Sets up `parser` for the sub-command `command`: its description and its usage line `syntax`.
+QCommandLineParser& describe(QCommandLineParser& parser, const QString& command, const QString& description,
+                             const QString& syntax);
+
 /// Parses `arguments` with the standard --help; on bad options prints the reason and returns false.
 bool parse(QCommandLineParser& parser, const QStringList& arguments);
 

@@ -13,3 +13,4 @@ int runDelete(const QStringList& arguments);
 int runRestore(const QStringList& arguments);
 int runPlay(const QStringList& arguments);
 int runLibrary(const QStringList& arguments);
+int runResume(const QStringList& arguments);

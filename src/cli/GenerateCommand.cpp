@@ -6,6 +6,7 @@
 #include "cli/InterruptWatcher.h"
 #include "generation/GenerationService.h"
 #include "generation/OfflineProvider.h"
+#include "generation/PendingTakes.h"
 #include "generation/Providers.h"
 #include "library/ClipFile.h"
 #include "library/Library.h"
@@ -239,14 +240,38 @@ int runGenerate(const QStringList& arguments)
                          printNotice(retryText(status));
                      });
 
+    // The moment Segmind's queue accepts the take it is noted on disk, so that a kill or Ctrl+C does not lose a take
+    // that will be billed: `musicgen-cli resume` follows it to its end.
+    const PendingTakes pending(AppPaths::dataDir());
+    GenerationRequest sent;
+    QString acceptedId;
+    std::unique_ptr<PendingTakes::Claim> claim;
+    QObject::connect(&service, &GenerationService::jobStatusChanged, &service, [&](quint64, const JobStatus& status) {
+        if (!library || status.requestId.isEmpty() || !acceptedId.isEmpty())
+            return;
+        acceptedId = status.requestId;
+        QString error;
+        if (pending.add({acceptedId, sent, options->segmind.apiBase, QDateTime::currentDateTimeUtc(), {}}, &error))
+            claim = pending.claim(acceptedId);
+        else
+            printNotice(tr("warning: request %1 could not be noted for resuming: %2").arg(acceptedId, error));
+    });
+
     QElapsedTimer clock;
     clock.start();
     int exitCode = ExitOk;
     QObject::connect(&service, &GenerationService::jobFinished, &service, [&](quint64, const GenerationResult& result) {
         if (!result.ok()) {
-            if (result.error.kind == ErrorKind::Cancelled)
-                printNotice(tr("interrupted: the request was cancelled and nothing was written"));
-            else
+            if (!acceptedId.isEmpty() && !PendingTakes::isOver(result.error)) {
+                printNotice(tr("Segmind accepted request %1 and may still make it: musicgen-cli resume fetches it into "
+                               "the library when it is done")
+                                .arg(acceptedId));
+            } else {
+                pending.remove(acceptedId);
+                if (result.error.kind == ErrorKind::Cancelled)
+                    printNotice(tr("interrupted: the request was cancelled and nothing was written"));
+            }
+            if (result.error.kind != ErrorKind::Cancelled)
                 printError(result.error.toUserText());
             exitCode = exitCodeFor(result.error.kind);
             QCoreApplication::exit(exitCode);
@@ -258,6 +283,8 @@ int runGenerate(const QStringList& arguments)
                 takeId = take->id;
         }
         const AtomicFile::WriteResult written = writeClip(*options, result);
+        if (!takeId.isEmpty() || written.ok())
+            pending.remove(acceptedId); // kept: nothing left to resume
         if (!written.ok()) {
             QString keptAt = takeId.isEmpty() ? QString() : tr("in the library as %1").arg(takeId);
             QString rescueError;
@@ -295,6 +322,7 @@ int runGenerate(const QStringList& arguments)
         printError(submission.error);
         return ExitInvalidInput;
     }
+    sent = submission.request;
     QCoreApplication::exec();
     return exitCode;
 }

@@ -80,14 +80,6 @@ TakeCommand openTake(QCommandLineParser& parser, const QStringList& arguments)
     return command;
 }
 
-QCommandLineParser& describe(QCommandLineParser& parser, const QString& command, const QString& description,
-                             const QString& syntax)
-{
-    parser.setApplicationDescription(description);
-    parser.addPositionalArgument(command, description, syntax);
-    return parser;
-}
-
 /// A take as `history --json` shows it. `duration_s` and `actual_duration_s` mean what they mean in
 /// `generate --json`: the whole seconds asked for, and the audio's measured length.
 QJsonObject takeToJson(const Take& take)

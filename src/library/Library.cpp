@@ -309,6 +309,9 @@ std::optional<Take> Library::add(const GenerationResult& result, const QString& 
         setError(error, tr("the take is not WAV, FLAC, Ogg or MP3 audio"));
         return std::nullopt;
     }
+    // A request followed to its end twice (resumed after a crash that came after the take was kept) is kept once.
+    if (const auto kept = m_db->takeByRequestId(result.requestId))
+        return kept;
     if (!parentId.isEmpty() && !m_db->take(parentId)) {
         setError(error, tr("no take %1 to be the parent").arg(parentId));
         return std::nullopt;

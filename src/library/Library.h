@@ -59,7 +59,8 @@ public:
     /// Stores a successful result: audio bytes exactly as returned -> clips/YYYY/MM/<id>.<ext> (AtomicFile), then
     /// the sidecar <id>.json beside it, then the row. Returns the take, or nothing with `error` set; nothing
     /// half-written stays behind as a row. If only the row cannot be written, the files stay and the take comes
-    /// back at the next open (the error says so). `parentId` must name an existing take when given.
+    /// back at the next open (the error says so). `parentId` must name an existing take when given. A result whose
+    /// server request id a take already has is that take: it is returned, not kept twice.
     std::optional<Take> add(const GenerationResult& result, const QString& parentId = {}, QString* error = nullptr);
 
     /// Whether a new take of `durationSeconds` can be kept now: the library is open for writing and its disk has

@@ -304,6 +304,16 @@ std::optional<Take> LibraryDatabase::take(const QString& id, QString* error) con
     return q.next() ? std::optional<Take>(TakeFields::fromRow(q)) : std::nullopt;
 }
 
+std::optional<Take> LibraryDatabase::takeByRequestId(const QString& requestId, QString* error) const
+{
+    QSqlQuery q(m_db);
+    if (requestId.isEmpty() ||
+        !run(q, u"SELECT %1 FROM takes WHERE request_id = ? AND request_id != '' LIMIT 1"_s.arg(selectColumns()),
+             {requestId}, error))
+        return std::nullopt;
+    return q.next() ? std::optional<Take>(TakeFields::fromRow(q)) : std::nullopt;
+}
+
 QList<Take> LibraryDatabase::takesWithPrefix(const QString& prefix, int limit, int* total, QString* error) const
 {
     // The ids that share a prefix are one range of row keys.

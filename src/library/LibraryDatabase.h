@@ -90,6 +90,9 @@ public:
 
     /// Nothing when there is no such take, or when the index could not be read (`error` is then set).
     std::optional<Take> take(const QString& id, QString* error = nullptr) const;
+    /// The take made by the server's request `requestId`; nothing when there is none (or the index could not be read:
+    /// `error` is then set).
+    std::optional<Take> takeByRequestId(const QString& requestId, QString* error = nullptr) const;
     /// Up to `limit` takes whose id starts with `prefix`, in id order; `total` gets how many there are in all.
     /// Empty, with `total` 0 and `error` set, when the index could not be read.
     QList<Take> takesWithPrefix(const QString& prefix, int limit, int* total, QString* error = nullptr) const;

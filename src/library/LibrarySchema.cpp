@@ -80,6 +80,8 @@ const QList<Migration>& migrations()
              // What the server said a take cost, and its id for the request.
              "ALTER TABLE takes ADD COLUMN server_cost REAL"_L1,
              "ALTER TABLE takes ADD COLUMN request_id TEXT NOT NULL DEFAULT ''"_L1,
+             // Finds the take of a request resumed after a crash, so that it is kept once.
+             "CREATE INDEX takes_request ON takes (request_id) WHERE request_id != ''"_L1,
          }},
     };
     return steps;

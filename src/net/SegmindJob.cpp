@@ -108,10 +108,22 @@ void SegmindJob::start()
         return;
     }
     m_deadline.start(m_config.totalTimeoutMs);
+    if (!m_result.requestId.isEmpty()) {
+        m_result.endpoint = SegmindApi::submitUrl(m_config.apiBase).toString();
+        m_queueClock.start();
+        QTimer::singleShot(0, this, &SegmindJob::pollStatus);
+        return;
+    }
     const bool queue = m_config.transport == SegmindTransport::V2 || (m_config.transport == SegmindTransport::Auto &&
                                                                       !m_v1Only->contains(m_config.apiBase.toString()));
     // Queued so that callers connect and see every signal, and `finished` never comes from start().
     QTimer::singleShot(0, this, queue ? &SegmindJob::submit : &SegmindJob::postV1);
+}
+
+void SegmindJob::resumeFrom(const QString& requestId)
+{
+    m_result.requestId = requestId;
+    m_status.requestId = requestId;
 }
 
 void SegmindJob::cancel()

@@ -44,6 +44,9 @@ public:
 
     void start() override;
     void cancel() override;
+    /// Before start(): follow request `requestId`, which the queue accepted earlier (perhaps in another process
+    /// that was stopped), instead of submitting: nothing is POSTed, so nothing is billed twice.
+    void resumeFrom(const QString& requestId);
 
     /// How long to wait before asking the queue again after waiting `waitedMs` in all: 1x the poll interval for the
     /// first 30 s, 2x until two minutes, 5x after (long queues are asked less often).

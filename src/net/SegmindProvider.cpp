@@ -38,6 +38,13 @@ GenerationJob* SegmindProvider::createJob(const GenerationRequest& request, QObj
     return new SegmindJob(m_gateway, m_config, request, m_v1Only, m_pacer, parent);
 }
 
+GenerationJob* SegmindProvider::resumeJob(const GenerationRequest& request, const QString& requestId, QObject* parent)
+{
+    auto* job = new SegmindJob(m_gateway, m_config, request, m_v1Only, m_pacer, parent);
+    job->resumeFrom(requestId);
+    return job;
+}
+
 CreditsQuery* SegmindProvider::queryCredits()
 {
     auto* query = new CreditsQuery(this);
