@@ -29,7 +29,7 @@ QString tr(const char* text)
 /// Follows `take` to its end with `provider` and waits for it.
 GenerationResult follow(SegmindProvider& provider, const PendingTake& take)
 {
-    std::unique_ptr<GenerationJob> job(provider.resumeJob(take.request, take.requestId, nullptr));
+    std::unique_ptr<GenerationJob> job(provider.resumeJob(take.request, take.requestId, take.apiBase, nullptr));
     GenerationResult result;
     QEventLoop loop;
     QObject::connect(job.get(), &GenerationJob::finished, &loop, [&](const GenerationResult& finished) {
@@ -80,7 +80,6 @@ int runResume(const QStringList& arguments)
             continue;
         }
         SegmindConfig config;
-        config.apiBase = take.apiBase;
         config.apiKey = apiKey();
         config.transport = SegmindTransport::V2;
         SegmindProvider provider(&gateway, config);

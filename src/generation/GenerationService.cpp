@@ -31,10 +31,14 @@ GenerationService::Submission GenerationService::submit(GenerationRequest reques
     if (request.seed == GenerationRequest::RandomSeed)
         request.seed = drawSeed();
     submission.request = request;
-    submission.jobId = m_nextJobId++;
+    submission.jobId = follow(m_provider->createJob(request, this));
+    return submission;
+}
 
-    const quint64 jobId = submission.jobId;
-    GenerationJob* job = m_provider->createJob(request, this);
+quint64 GenerationService::follow(GenerationJob* job)
+{
+    const quint64 jobId = m_nextJobId++;
+    job->setParent(this);
     m_jobs.insert(jobId, job);
     connect(job, &GenerationJob::statusChanged, this,
             [this, jobId](const JobStatus& status) { emit jobStatusChanged(jobId, status); });
@@ -44,7 +48,7 @@ GenerationService::Submission GenerationService::submit(GenerationRequest reques
         emit jobFinished(jobId, result);
     });
     job->start();
-    return submission;
+    return jobId;
 }
 
 void GenerationService::cancel(quint64 jobId)

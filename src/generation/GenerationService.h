@@ -30,6 +30,9 @@ public:
 
     /// Validates `request` and starts it. Signals for the job follow from the event loop.
     Submission submit(GenerationRequest request);
+    /// Runs `job`, made elsewhere (a take resumed from Segmind's queue), like a submitted one: takes it over, starts
+    /// it and returns its job id.
+    quint64 follow(GenerationJob* job);
     void cancel(quint64 jobId);
     void cancelAll();
     int runningCount() const { return int(m_jobs.size()); }

@@ -44,19 +44,16 @@ SegmindConfig Providers::segmindConfig(const Settings& settings, const QByteArra
 void Providers::configure(const Settings& settings, const QByteArray& apiKey)
 {
     const SegmindConfig config = segmindConfig(settings, apiKey);
+    // Configured even while the offline engine is chosen: takes Segmind accepted earlier are still followed with it.
+    m_segmind->setConfig(config);
     m_offlineReason.clear();
     switch (settings.provider()) {
     case Settings::ProviderChoice::Offline: m_current = m_offline; break;
-    case Settings::ProviderChoice::CustomEndpoint:
-        m_segmind->setConfig(config);
-        m_current = m_segmind;
-        break;
+    case Settings::ProviderChoice::CustomEndpoint: m_current = m_segmind; break;
     case Settings::ProviderChoice::Segmind:
-        m_segmind->setConfig(config);
         m_current = m_segmind; // without a key the take fails with "authentication", whose action opens settings
         break;
     case Settings::ProviderChoice::Automatic:
-        m_segmind->setConfig(config);
         m_current = apiKey.isEmpty() ? static_cast<Provider*>(m_offline) : m_segmind;
         if (apiKey.isEmpty())
             m_offlineReason = tr("No Segmind API key is set, so the offline sketch engine makes the takes.");

@@ -30,6 +30,8 @@ public:
     Provider* current() const;
     /// The hosted provider (also for a custom endpoint), for credits; null while the offline engine is chosen.
     SegmindProvider* hosted() const;
+    /// The hosted provider whichever is chosen: takes it accepted earlier are followed with it.
+    SegmindProvider* segmind() const { return m_segmind; }
     bool isOffline() const;
     /// Why the offline engine is in use when the musician did not choose it, else empty.
     QString offlineReason() const { return m_offlineReason; }

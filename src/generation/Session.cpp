@@ -21,11 +21,12 @@ constexpr int TestKeyIdleTimeoutMs = 15'000;
 Session::Session(Settings* settings, LibraryService* library, NetworkGateway* gateway, KeyStore* keyStore,
                  QObject* parent)
     : QObject(parent), m_settings(settings), m_library(library), m_gateway(gateway), m_keyStore(keyStore),
-      m_providers(new Providers(gateway, this)), m_apiKey(qgetenv("SEGMIND_API_KEY").trimmed())
+      m_providers(new Providers(gateway, this)), m_pending(library->rootDir()),
+      m_apiKey(qgetenv("SEGMIND_API_KEY").trimmed())
 {
     m_providers->configure(*m_settings, m_apiKey);
     m_service = new GenerationService(m_providers->current(), this);
-    connect(m_service, &GenerationService::jobStatusChanged, this, &Session::jobStatusChanged);
+    connect(m_service, &GenerationService::jobStatusChanged, this, &Session::onJobStatus);
     connect(m_service, &GenerationService::jobFinished, this, &Session::onJobFinished);
     loadRecentTimes();
 
@@ -43,6 +44,8 @@ Session::Session(Settings* settings, LibraryService* library, NetworkGateway* ga
             m_keyStore->load();
         }
     }
+    // Queued, so that the window is listening when the resumed takes start; the keychain's key comes later.
+    QMetaObject::invokeMethod(this, &Session::resumePending, Qt::QueuedConnection);
 }
 
 Session::~Session()
@@ -111,8 +114,47 @@ quint64 Session::submit(const GenerationRequest& request, const QString& parentI
     return submission.jobId;
 }
 
+void Session::onJobStatus(quint64 jobId, const JobStatus& status)
+{
+    const auto job = m_jobs.find(jobId);
+    if (job != m_jobs.end() && job->requestId.isEmpty() && !status.requestId.isEmpty()) {
+        job->requestId = status.requestId;
+        const PendingTake pending{status.requestId, job->request, m_providers->segmind()->config().apiBase,
+                                  QDateTime::currentDateTimeUtc(), job->parentId};
+        QString error;
+        if (m_pending.add(pending, &error))
+            m_claims[jobId] = m_pending.claim(status.requestId);
+        else
+            emit notice(tr("Request %1 could not be noted for resuming after a quit: %2").arg(status.requestId, error));
+    }
+    emit jobStatusChanged(jobId, status);
+}
+
+void Session::resumePending()
+{
+    SegmindProvider* hosted = m_providers->segmind();
+    if (m_resumed || hosted->config().apiKey.isEmpty())
+        return;
+    m_resumed = true;
+    const QList<PendingTake> takes = m_pending.all();
+    for (const PendingTake& take : takes) {
+        std::unique_ptr<PendingTakes::Claim> claim = m_pending.claim(take.requestId);
+        if (!claim)
+            continue; // another process (musicgen-cli resume, another window) is following it
+        const quint64 jobId = m_service->follow(hosted->resumeJob(take.request, take.requestId, take.apiBase, this));
+        m_jobs.insert(jobId, Job{take.request, take.parentId, take.requestId});
+        m_claims[jobId] = std::move(claim);
+        emit jobStarted(jobId, take.request, estimateMs());
+    }
+}
+
 void Session::onJobFinished(quint64 jobId, const GenerationResult& result)
 {
+    // A take kept, or over on Segmind's side, needs no note; one that may still come keeps it for the next session.
+    const QString requestId = m_jobs.value(jobId).requestId;
+    if (result.ok() || PendingTakes::isOver(result.error))
+        m_pending.remove(requestId);
+    m_claims.erase(jobId);
     if (result.remainingCredits) {
         m_credits = result.remainingCredits;
         emit creditsChanged(*m_credits);
@@ -181,6 +223,7 @@ void Session::useApiKey(const QByteArray& key)
     applySettings();
     emit apiKeyChanged();
     refreshCredits();
+    resumePending();
 }
 
 void Session::saveApiKey(const QByteArray& key)

@@ -3,10 +3,14 @@
 #include "model/GenerationResult.h"
 #include "model/Take.h"
 
+#include "generation/PendingTakes.h"
+
 #include <QHash>
 #include <QList>
 #include <QObject>
 
+#include <map>
+#include <memory>
 #include <optional>
 
 class CreditsQuery;
@@ -20,7 +24,9 @@ class Settings;
 /// What the musician is doing this session, without any widget: turns the form into takes (distinct seeds for
 /// several takes per click), keeps every finished take in the library with its parent, remembers failed takes so
 /// Retry makes the same take again, adds up the spend, estimates how long a take will take, follows the credits and
-/// the API key. The window shows what it says and asks it to act.
+/// the API key. A take Segmind's queue has accepted is noted on disk (PendingTakes) until it is kept, so closing the
+/// window mid-take loses nothing: the next session resumes it (once the key is known) and shows it in progress.
+/// The window shows what it says and asks it to act.
 class Session final : public QObject
 {
     Q_OBJECT
@@ -100,9 +106,13 @@ private:
     {
         GenerationRequest request;
         QString parentId;
+        QString requestId; ///< once Segmind's queue accepted it
     };
     quint64 submit(const GenerationRequest& request, const QString& parentId);
+    void onJobStatus(quint64 jobId, const JobStatus& status);
     void onJobFinished(quint64 jobId, const GenerationResult& result);
+    /// Follows every noted take no other process is following, once per session, when the key is known.
+    void resumePending();
     void useApiKey(const QByteArray& key);
     void loadRecentTimes();
 
@@ -113,7 +123,10 @@ private:
     Providers* m_providers;
     GenerationService* m_service;
     QHash<quint64, Job> m_jobs; ///< running, and failed ones kept for Retry
-    QList<qint64> m_recentMs;   ///< newest first
+    PendingTakes m_pending;
+    std::map<quint64, std::unique_ptr<PendingTakes::Claim>> m_claims; ///< the notes of the takes this session follows
+    bool m_resumed = false;
+    QList<qint64> m_recentMs; ///< newest first
     double m_spend = 0;
     std::optional<double> m_credits;
     QByteArray m_apiKey;

@@ -38,9 +38,12 @@ GenerationJob* SegmindProvider::createJob(const GenerationRequest& request, QObj
     return new SegmindJob(m_gateway, m_config, request, m_v1Only, m_pacer, parent);
 }
 
-GenerationJob* SegmindProvider::resumeJob(const GenerationRequest& request, const QString& requestId, QObject* parent)
+GenerationJob* SegmindProvider::resumeJob(const GenerationRequest& request, const QString& requestId,
+                                          const QUrl& apiBase, QObject* parent)
 {
-    auto* job = new SegmindJob(m_gateway, m_config, request, m_v1Only, m_pacer, parent);
+    SegmindConfig config = m_config;
+    config.apiBase = apiBase;
+    auto* job = new SegmindJob(m_gateway, config, request, m_v1Only, m_pacer, parent);
     job->resumeFrom(requestId);
     return job;
 }

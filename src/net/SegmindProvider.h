@@ -69,8 +69,10 @@ public:
     QString id() const override;
     QString displayName() const override;
     GenerationJob* createJob(const GenerationRequest& request, QObject* parent) override;
-    /// A job that follows request `requestId`, accepted by the queue earlier, to its end without submitting again.
-    GenerationJob* resumeJob(const GenerationRequest& request, const QString& requestId, QObject* parent);
+    /// A job that follows request `requestId`, accepted by the queue at `apiBase` earlier, to its end without
+    /// submitting again.
+    GenerationJob* resumeJob(const GenerationRequest& request, const QString& requestId, const QUrl& apiBase,
+                             QObject* parent);
 
     const SegmindConfig& config() const { return m_config; }
     void setConfig(const SegmindConfig& config);

@@ -30,6 +30,7 @@ private slots:
     void retryMakesTheSameTakeWithTheSameParent();
     void hostedTakesAddUpSpendAndReportCredits();
     void theEstimateIsTheMedianOfRecentTakes();
+    void aTakeTheQueueAcceptedIsResumedNextSession();
 
 private:
     void start(Settings::ProviderChoice provider);
@@ -215,6 +216,39 @@ void TestSession::theEstimateIsTheMedianOfRecentTakes()
     m_session.reset();
     m_session = std::make_unique<Session>(m_settings.get(), m_library.get(), m_gateway.get(), nullptr);
     QCOMPARE(m_session->estimateMs(), elapsed.at(1));
+}
+
+void TestSession::aTakeTheQueueAcceptedIsResumedNextSession()
+{
+    // The queue accepts the take and keeps it queued; the window is closed meanwhile.
+    const QByteArray requestId = "6b1f0c2a-queued-then-closed";
+    m_server->enqueue(ScriptedResponse::json(200, R"({"request_id":")" + requestId + R"(","status":"QUEUED"})"));
+    m_server->setFallback(ScriptedResponse::json(200, R"({"status":"QUEUED"})"));
+    start(Settings::ProviderChoice::CustomEndpoint);
+    m_settings->setApiTransport(Settings::ApiTransport::V2);
+    m_session->applySettings();
+    QCOMPARE(m_session->generate({u"slow queue"_s, 2, 5}, 1, false).jobIds.size(), 1);
+    const QDir notes(m_home->filePath(u"data/pending-takes"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(notes.entryList(QDir::Files).size(), 1, 10000);
+    m_session.reset();
+
+    // The next session follows it to its end without submitting it again, shows it running, and keeps it.
+    const QByteArray output = m_server->baseUrl().toString().toLatin1() + "/outputs/take.wav";
+    m_server->setFallback(ScriptedResponse::audio(TestAudio::sineWav(2.0)));
+    m_server->enqueue(ScriptedResponse::json(200, R"({"status":"COMPLETED"})"));
+    m_server->enqueue(
+        ScriptedResponse::json(200, R"({"status":"COMPLETED","output":")" + output + R"(","metrics":{"cost":0.021}})"));
+    m_session = std::make_unique<Session>(m_settings.get(), m_library.get(), m_gateway.get(), nullptr);
+    QSignalSpy started(m_session.get(), &Session::jobStarted);
+    QVERIFY(started.wait(10000));
+    const QList<Take> takes = waitForTakes(1);
+    QCOMPARE(takes.size(), 1);
+    QCOMPARE(takes.first().requestId, QString::fromLatin1(requestId));
+    QCOMPARE(takes.first().prompt, u"slow queue"_s);
+    QCOMPARE(takes.first().serverCost, std::optional<double>(0.021));
+    QTRY_COMPARE_WITH_TIMEOUT(notes.entryList(QDir::Files).size(), 0, 10000);
+    const QList<RecordedRequest> requests = m_server->requests();
+    QCOMPARE(std::count_if(requests.cbegin(), requests.cend(), [](const auto& r) { return r.method == "POST"; }), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSession)
