@@ -1,6 +1,7 @@
 #include "library/HistoryModel.h"
 
 #include <QFileInfo>
+#include <QLocale>
 #include <QMimeData>
 #include <QUrl>
 
@@ -114,6 +115,19 @@ QList<Take> HistoryModel::readPage(const Take* after, int rows, QString* error) 
     return m_library->takes(page, error);
 }
 
+QString HistoryModel::details(const Take& take)
+{
+    QStringList lines{take.prompt,
+                      tr("%1 s · seed %2 · %3").arg(take.requestedDuration).arg(take.seed).arg(take.provider)};
+    if (take.provider == "segmind"_L1) {
+        const QString cost = QLocale::system().toCurrencyString(take.cost(), u"$"_s, 3);
+        lines << (take.serverCost ? tr("%1, as Segmind said").arg(cost) : tr("about %1, estimated").arg(cost));
+    }
+    if (!take.requestId.isEmpty())
+        lines << tr("request %1").arg(take.requestId);
+    return lines.join(u'\n');
+}
+
 Take HistoryModel::takeAt(int row) const
 {
     return row >= 0 && row < m_takes.size() ? m_takes.at(row) : Take{};
@@ -141,7 +155,7 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
     case PromptRole: return take.prompt;
-    case Qt::ToolTipRole: return u"%1 · %2 s · seed %3"_s.arg(take.prompt).arg(take.requestedDuration).arg(take.seed);
+    case Qt::ToolTipRole: return details(take);
     case IdRole: return take.id;
     case DurationRole: return take.requestedDuration;
     case SeedRole: return take.seed;

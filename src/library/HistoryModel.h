@@ -58,6 +58,9 @@ public:
 
     /// The take in `row`, or a default Take when out of range.
     Take takeAt(int row) const;
+    /// What the row's tooltip says about a take: prompt, length, seed, provider, what it cost (and whether Segmind
+    /// said so or it is the estimate) and the server's request id.
+    static QString details(const Take& take);
     /// The row showing take `id`, or -1 when it is not loaded.
     int rowOf(const QString& id) const;
 

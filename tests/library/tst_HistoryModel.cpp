@@ -73,6 +73,7 @@ class TestHistoryModel final : public QObject
     Q_OBJECT
 
 private slots:
+    void detailsSayWhatATakeCostAndWhere();
     void initTestCase();
     void init();
     void cleanup();
@@ -95,6 +96,21 @@ private:
     std::unique_ptr<HistoryModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
 };
+
+void TestHistoryModel::detailsSayWhatATakeCostAndWhere()
+{
+    Take take = TestTakes::sampleTake(u"night drive"_s);
+    take.provider = u"segmind"_s;
+    take.estimatedCost = 0.037;
+    QString details = HistoryModel::details(take);
+    QVERIFY2(details.startsWith(u"night drive\n"_s) && details.contains(u"estimated"_s), qPrintable(details));
+    QVERIFY(!details.contains(u"request"_s));
+    take.serverCost = 0.0213;
+    take.requestId = u"3f6c1d2e-8b4a"_s;
+    details = HistoryModel::details(take);
+    QVERIFY2(details.contains(u"0.021"_s) && details.contains(u"as Segmind said"_s), qPrintable(details));
+    QVERIFY(details.contains(u"request 3f6c1d2e-8b4a"_s));
+}
 
 void TestHistoryModel::initTestCase()
 {

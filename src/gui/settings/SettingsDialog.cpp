@@ -84,6 +84,8 @@ void SettingsDialog::testKey()
         m_ui->testKeyButton->setEnabled(true);
         if (result.credits)
             m_ui->apiKeyNote->setText(tr("Valid: %1 credits left.").arg(result.credits->credits, 0, 'f', 2));
+        else if (result.error.kind == ErrorKind::Authentication && !result.error.advice.isEmpty())
+            m_ui->apiKeyNote->setText(result.error.toUserText()); // the key never arrived: another key will not help
         else if (result.error.kind == ErrorKind::Authentication)
             m_ui->apiKeyNote->setText(
                 tr("Invalid: Segmind does not accept this key (HTTP %1).").arg(result.error.httpStatus));
