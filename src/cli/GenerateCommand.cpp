@@ -245,13 +245,24 @@ int runGenerate(const QStringList& arguments)
     const PendingTakes pending(AppPaths::dataDir());
     GenerationRequest sent;
     QString acceptedId;
+    bool notedOutput = false;
     std::unique_ptr<PendingTakes::Claim> claim;
     QObject::connect(&service, &GenerationService::jobStatusChanged, &service, [&](quint64, const JobStatus& status) {
-        if (!library || status.requestId.isEmpty() || !acceptedId.isEmpty())
+        if (!library || status.requestId.isEmpty())
             return;
+        if (!acceptedId.isEmpty()) {
+            if (!status.outputUrl.isEmpty() && !notedOutput)
+                notedOutput = pending.noteOutput(acceptedId, status.outputUrl);
+            return;
+        }
         acceptedId = status.requestId;
         QString error;
-        if (pending.add({acceptedId, sent, options->segmind.apiBase, QDateTime::currentDateTimeUtc(), {}}, &error))
+        PendingTake take;
+        take.requestId = acceptedId;
+        take.request = sent;
+        take.apiBase = options->segmind.apiBase;
+        take.submitted = QDateTime::currentDateTimeUtc();
+        if (pending.add(take, &error))
             claim = pending.claim(acceptedId);
         else
             printNotice(tr("warning: request %1 could not be noted for resuming: %2").arg(acceptedId, error));

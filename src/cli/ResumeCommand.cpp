@@ -29,7 +29,8 @@ QString tr(const char* text)
 /// Follows `take` to its end with `provider` and waits for it.
 GenerationResult follow(SegmindProvider& provider, const PendingTake& take)
 {
-    std::unique_ptr<GenerationJob> job(provider.resumeJob(take.request, take.requestId, take.apiBase, nullptr));
+    std::unique_ptr<GenerationJob> job(
+        provider.resumeJob(take.request, take.requestId, take.apiBase, take.outputUrl, nullptr));
     GenerationResult result;
     QEventLoop loop;
     QObject::connect(job.get(), &GenerationJob::finished, &loop, [&](const GenerationResult& finished) {
@@ -52,9 +53,18 @@ int runResume(const QStringList& arguments)
                 "library, and its path printed."),
              u"resume"_s);
     const QCommandLineOption json(u"json"_s, tr("Print one JSON object a take instead of its path."));
-    parser.addOption(json);
+    // Without a deadline of its own, a take that cannot be reached would hold up the others for the default 300 s.
+    const QCommandLineOption timeout(
+        u"timeout"_s, tr("Give up on a take after this many seconds; it stays noted (default 300)."), u"seconds"_s);
+    parser.addOptions({json, timeout});
     if (!parse(parser, arguments))
         return ExitInvalidInput;
+    QString invalid;
+    const int timeoutMs = intOption(parser, timeout, 300, 1, 3600, &invalid) * 1000;
+    if (!invalid.isEmpty()) {
+        printError(invalid);
+        return ExitInvalidInput;
+    }
 
     const PendingTakes pending(AppPaths::dataDir());
     const QList<PendingTake> takes = pending.all();
@@ -82,6 +92,7 @@ int runResume(const QStringList& arguments)
         SegmindConfig config;
         config.apiKey = apiKey();
         config.transport = SegmindTransport::V2;
+        config.totalTimeoutMs = timeoutMs;
         SegmindProvider provider(&gateway, config);
         const GenerationResult result = follow(provider, take);
         if (!result.ok()) {

@@ -7,6 +7,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -30,6 +31,7 @@ QByteArray toJson(const PendingTake& take)
                              {u"apiBase"_s, take.apiBase.toString()},
                              {u"submitted"_s, take.submitted.toString(Qt::ISODateWithMs)},
                              {u"parentId"_s, take.parentId},
+                             {u"outputUrl"_s, take.outputUrl.toString()},
                          })
         .toJson();
 }
@@ -44,6 +46,7 @@ std::optional<PendingTake> fromJson(const QByteArray& json)
     take.apiBase = QUrl(object.value("apiBase"_L1).toString());
     take.submitted = QDateTime::fromString(object.value("submitted"_L1).toString(), Qt::ISODateWithMs).toUTC();
     take.parentId = object.value("parentId"_L1).toString();
+    take.outputUrl = QUrl(object.value("outputUrl"_L1).toString());
     if (take.requestId.isEmpty() || !take.apiBase.isValid() || !validationError(take.request).isEmpty())
         return std::nullopt;
     return take;
@@ -58,12 +61,10 @@ PendingTakes::Claim::~Claim()
 
 PendingTakes::PendingTakes(const QString& libraryRoot) : m_dir(libraryRoot + u"/pending-takes"_s) {}
 
-QString PendingTakes::pathFor(const QString& requestId) const
+QString PendingTakes::pathFor(const QString& requestId, QLatin1StringView suffix) const
 {
-    // Request ids come from a server: a hash of one is always a safe file name.
     return m_dir + u'/' +
-           QString::fromLatin1(QCryptographicHash::hash(requestId.toUtf8(), QCryptographicHash::Sha1).toHex()) +
-           u".json"_s;
+           QString::fromLatin1(QCryptographicHash::hash(requestId.toUtf8(), QCryptographicHash::Sha1).toHex()) + suffix;
 }
 
 bool PendingTakes::add(const PendingTake& take, QString* error) const
@@ -80,10 +81,24 @@ bool PendingTakes::add(const PendingTake& take, QString* error) const
     return written.ok();
 }
 
+bool PendingTakes::noteOutput(const QString& requestId, const QUrl& outputUrl, QString* error) const
+{
+    QFile file(pathFor(requestId));
+    std::optional<PendingTake> take = file.open(QIODevice::ReadOnly) ? fromJson(file.read(64 * 1024)) : std::nullopt;
+    if (!take) {
+        setError(error, QCoreApplication::translate("PendingTakes", "request %1 is not noted").arg(requestId));
+        return false;
+    }
+    take->outputUrl = outputUrl;
+    return add(*take, error);
+}
+
 void PendingTakes::remove(const QString& requestId) const
 {
-    if (!requestId.isEmpty())
-        QFile::remove(pathFor(requestId));
+    if (requestId.isEmpty())
+        return;
+    QFile::remove(pathFor(requestId));
+    QFile::remove(pathFor(requestId, ".lock"_L1));
 }
 
 QList<PendingTake> PendingTakes::all() const
@@ -111,7 +126,10 @@ bool PendingTakes::isOver(const GenerationError& error)
 
 std::unique_ptr<PendingTakes::Claim> PendingTakes::claim(const QString& requestId) const
 {
-    const int fd = ::open(QFile::encodeName(pathFor(requestId)).constData(), O_RDONLY | O_CLOEXEC);
+    if (!QFileInfo::exists(pathFor(requestId)))
+        return nullptr;
+    const int fd =
+        ::open(QFile::encodeName(pathFor(requestId, ".lock"_L1)).constData(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return nullptr;
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

@@ -19,6 +19,7 @@ struct PendingTake
     QUrl apiBase;              ///< where it was submitted; its status and result are asked there
     QDateTime submitted;       ///< UTC
     QString parentId;          ///< the take it was made from, else empty
+    QUrl outputUrl;            ///< where Segmind put the audio, once it said: fetchable after the record expires
 
     friend bool operator==(const PendingTake&, const PendingTake&) = default;
 };
@@ -28,8 +29,8 @@ struct PendingTake
 /// start, follow each one to its end without submitting it again (every submit is billed).
 ///
 /// One small JSON file each under <library root>/pending-takes/, written through AtomicFile. A process working on
-/// one holds a lock on its file (claim()), so two processes never fetch the same take; a killed process's lock goes
-/// with it.
+/// one holds a lock on a ".lock" file beside it (claim(); the record itself is replaced when it learns more), so
+/// two processes never fetch the same take; a killed process's lock goes with it.
 class PendingTakes final
 {
 public:
@@ -51,6 +52,8 @@ public:
 
     /// Keeps `take` durably (its file written and synced); false with `error` set when it cannot be.
     bool add(const PendingTake& take, QString* error = nullptr) const;
+    /// Notes where Segmind put the audio of `requestId`, which stays fetchable after the request's record expires.
+    bool noteOutput(const QString& requestId, const QUrl& outputUrl, QString* error = nullptr) const;
     /// Forgets the take of `requestId`: it was kept in the library, or it ended for good on Segmind's side.
     void remove(const QString& requestId) const;
     /// Every take waiting, oldest first. Files that cannot be read are skipped with a warning and left in place.
@@ -64,7 +67,8 @@ public:
     std::unique_ptr<Claim> claim(const QString& requestId) const;
 
 private:
-    QString pathFor(const QString& requestId) const;
+    /// The record's file: a hash of the request id, which comes from a server, is always a safe name.
+    QString pathFor(const QString& requestId, QLatin1StringView suffix = QLatin1StringView(".json")) const;
 
     QString m_dir;
 };

@@ -109,7 +109,7 @@ quint64 Session::submit(const GenerationRequest& request, const QString& parentI
         emit notice(submission.error);
         return 0;
     }
-    m_jobs.insert(submission.jobId, Job{submission.request, parentId});
+    m_jobs.insert(submission.jobId, Job{submission.request, parentId, {}, false});
     emit jobStarted(submission.jobId, submission.request, estimateMs());
     return submission.jobId;
 }
@@ -117,10 +117,16 @@ quint64 Session::submit(const GenerationRequest& request, const QString& parentI
 void Session::onJobStatus(quint64 jobId, const JobStatus& status)
 {
     const auto job = m_jobs.find(jobId);
+    if (job != m_jobs.end() && !job->requestId.isEmpty() && !status.outputUrl.isEmpty() && !job->outputNoted)
+        job->outputNoted = m_pending.noteOutput(job->requestId, status.outputUrl);
     if (job != m_jobs.end() && job->requestId.isEmpty() && !status.requestId.isEmpty()) {
         job->requestId = status.requestId;
-        const PendingTake pending{status.requestId, job->request, m_providers->segmind()->config().apiBase,
-                                  QDateTime::currentDateTimeUtc(), job->parentId};
+        PendingTake pending;
+        pending.requestId = status.requestId;
+        pending.request = job->request;
+        pending.apiBase = m_providers->segmind()->config().apiBase;
+        pending.submitted = QDateTime::currentDateTimeUtc();
+        pending.parentId = job->parentId;
         QString error;
         if (m_pending.add(pending, &error))
             m_claims[jobId] = m_pending.claim(status.requestId);
@@ -141,8 +147,9 @@ void Session::resumePending()
         std::unique_ptr<PendingTakes::Claim> claim = m_pending.claim(take.requestId);
         if (!claim)
             continue; // another process (musicgen-cli resume, another window) is following it
-        const quint64 jobId = m_service->follow(hosted->resumeJob(take.request, take.requestId, take.apiBase, this));
-        m_jobs.insert(jobId, Job{take.request, take.parentId, take.requestId});
+        const quint64 jobId =
+            m_service->follow(hosted->resumeJob(take.request, take.requestId, take.apiBase, take.outputUrl, this));
+        m_jobs.insert(jobId, Job{take.request, take.parentId, take.requestId, !take.outputUrl.isEmpty()});
         m_claims[jobId] = std::move(claim);
         emit jobStarted(jobId, take.request, estimateMs());
     }

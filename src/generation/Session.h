@@ -106,7 +106,8 @@ private:
     {
         GenerationRequest request;
         QString parentId;
-        QString requestId; ///< once Segmind's queue accepted it
+        QString requestId;        ///< once Segmind's queue accepted it
+        bool outputNoted = false; ///< where its audio is, noted too
     };
     quint64 submit(const GenerationRequest& request, const QString& parentId);
     void onJobStatus(quint64 jobId, const JobStatus& status);

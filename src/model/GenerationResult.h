@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QMetaType>
 #include <QString>
+#include <QUrl>
 
 #include <optional>
 
@@ -89,5 +90,6 @@ struct JobStatus
     qint64 bytesReceived = 0;
     qint64 bytesTotal = -1;
     QString requestId; ///< the server's id for the request, once it has accepted it
+    QUrl outputUrl;    ///< where the server put the audio, once it said (kept there for days)
 };
 Q_DECLARE_METATYPE(JobStatus)

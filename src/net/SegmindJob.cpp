@@ -111,7 +111,7 @@ void SegmindJob::start()
     if (!m_result.requestId.isEmpty()) {
         m_result.endpoint = SegmindApi::submitUrl(m_config.apiBase).toString();
         m_queueClock.start();
-        QTimer::singleShot(0, this, &SegmindJob::pollStatus);
+        QTimer::singleShot(0, this, m_audioUrl.isEmpty() ? &SegmindJob::pollStatus : &SegmindJob::fetchAudio);
         return;
     }
     const bool queue = m_config.transport == SegmindTransport::V2 || (m_config.transport == SegmindTransport::Auto &&
@@ -120,10 +120,11 @@ void SegmindJob::start()
     QTimer::singleShot(0, this, queue ? &SegmindJob::submit : &SegmindJob::postV1);
 }
 
-void SegmindJob::resumeFrom(const QString& requestId)
+void SegmindJob::resumeFrom(const QString& requestId, const QUrl& outputUrl)
 {
     m_result.requestId = requestId;
     m_status.requestId = requestId;
+    m_audioUrl = outputUrl;
 }
 
 void SegmindJob::cancel()
@@ -368,6 +369,7 @@ void SegmindJob::onResult(const HttpResponse& response)
         return;
     }
     m_audioUrl = reply.audio.url;
+    m_status.outputUrl = m_audioUrl; // reported with the download: a resume can fetch it from there
     fetchAudio();
 }
 

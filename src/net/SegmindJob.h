@@ -45,8 +45,9 @@ public:
     void start() override;
     void cancel() override;
     /// Before start(): follow request `requestId`, which the queue accepted earlier (perhaps in another process
-    /// that was stopped), instead of submitting: nothing is POSTed, so nothing is billed twice.
-    void resumeFrom(const QString& requestId);
+    /// that was stopped), instead of submitting: nothing is POSTed, so nothing is billed twice. With its
+    /// `outputUrl` already known, the audio is downloaded from there at once (it outlives the request's record).
+    void resumeFrom(const QString& requestId, const QUrl& outputUrl = {});
 
     /// How long to wait before asking the queue again after waiting `waitedMs` in all: 1x the poll interval for the
     /// first 30 s, 2x until two minutes, 5x after (long queues are asked less often).

@@ -39,12 +39,12 @@ GenerationJob* SegmindProvider::createJob(const GenerationRequest& request, QObj
 }
 
 GenerationJob* SegmindProvider::resumeJob(const GenerationRequest& request, const QString& requestId,
-                                          const QUrl& apiBase, QObject* parent)
+                                          const QUrl& apiBase, const QUrl& outputUrl, QObject* parent)
 {
     SegmindConfig config = m_config;
     config.apiBase = apiBase;
     auto* job = new SegmindJob(m_gateway, config, request, m_v1Only, m_pacer, parent);
-    job->resumeFrom(requestId);
+    job->resumeFrom(requestId, outputUrl);
     return job;
 }
 

@@ -70,9 +70,9 @@ public:
     QString displayName() const override;
     GenerationJob* createJob(const GenerationRequest& request, QObject* parent) override;
     /// A job that follows request `requestId`, accepted by the queue at `apiBase` earlier, to its end without
-    /// submitting again.
+    /// submitting again; straight from `outputUrl` when the audio's place is known already.
     GenerationJob* resumeJob(const GenerationRequest& request, const QString& requestId, const QUrl& apiBase,
-                             QObject* parent);
+                             const QUrl& outputUrl, QObject* parent);
 
     const SegmindConfig& config() const { return m_config; }
     void setConfig(const SegmindConfig& config);
