@@ -1,3 +1,4 @@
+#include "CliRun.h"
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
 #include "TestFormats.h"
@@ -25,13 +26,6 @@ using Behaviour = ScriptedResponse::Behaviour;
 namespace {
 
 const QString Key = u"canary-key-5ce1b0"_s;
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
 
 } // namespace
 
@@ -111,19 +105,7 @@ CliRun TestCliGenerate::runCli(const QStringList& arguments, bool withKey, int t
     for (auto it = m_environment.cbegin(); it != m_environment.cend(); ++it)
         environment.insert(it.key(), it.value());
     process.setProcessEnvironment(environment);
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start();
-    CliRun run;
-    if (!process.waitForStarted() || !finished.wait(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        qWarning("musicgen-cli did not finish");
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return CliRun::of(process, timeoutMs);
 }
 
 void TestCliGenerate::expectNoKeyIn(const CliRun& run) const

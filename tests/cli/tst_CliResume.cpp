@@ -1,4 +1,5 @@
 #include "../e2e/ServeProcess.h"
+#include "CliRun.h"
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
 #include "generation/PendingTakes.h"
@@ -22,13 +23,6 @@ namespace {
 const QString Key = u"canary-key-7d41e9"_s;
 const QString RequestId = u"7f3e2a91-0c4d-4b8e-a5f6-9d2c1b0e8a73"_s;
 const QString Prompt = u"lo-fi music with a soothing melody"_s;
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
 
 } // namespace
 
@@ -147,19 +141,7 @@ CliRun TestCliResume::runCli(const QStringList& arguments, int timeoutMs) const
     process.setArguments(arguments);
     // resume follows each take where it was submitted: the API base of the environment answers nothing.
     process.setProcessEnvironment(environment(u"http://127.0.0.1:9/v1"_s));
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start();
-    CliRun run;
-    if (!process.waitForStarted() || !finished.wait(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        qWarning("musicgen-cli did not finish");
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return CliRun::of(process, timeoutMs);
 }
 
 PendingTake TestCliResume::notePending(const QUrl& apiBase) const
