@@ -89,6 +89,16 @@ quint64 Session::retry(quint64 jobId)
         return 0;
     const Job again = *job;
     m_jobs.erase(job);
+    // A request Segmind accepted is followed again, never sent again: every submit is billed.
+    if (!again.requestId.isEmpty()) {
+        const QList<PendingTake> noted = m_pending.all();
+        for (const PendingTake& take : noted) {
+            if (take.requestId != again.requestId)
+                continue;
+            if (std::unique_ptr<PendingTakes::Claim> claim = m_pending.claim(take.requestId))
+                return follow(take, std::move(claim));
+        }
+    }
     return submit(again.request, again.parentId);
 }
 
@@ -138,21 +148,25 @@ void Session::onJobStatus(quint64 jobId, const JobStatus& status)
 
 void Session::resumePending()
 {
-    SegmindProvider* hosted = m_providers->segmind();
-    if (m_resumed || hosted->config().apiKey.isEmpty())
+    if (m_resumed || m_providers->segmind()->config().apiKey.isEmpty())
         return;
     m_resumed = true;
     const QList<PendingTake> takes = m_pending.all();
     for (const PendingTake& take : takes) {
-        std::unique_ptr<PendingTakes::Claim> claim = m_pending.claim(take.requestId);
-        if (!claim)
-            continue; // another process (musicgen-cli resume, another window) is following it
-        const quint64 jobId =
-            m_service->follow(hosted->resumeJob(take.request, take.requestId, take.apiBase, take.outputUrl, this));
-        m_jobs.insert(jobId, Job{take.request, take.parentId, take.requestId, !take.outputUrl.isEmpty()});
-        m_claims[jobId] = std::move(claim);
-        emit jobStarted(jobId, take.request, estimateMs());
+        // Another process (musicgen-cli resume, another window) may be following it.
+        if (std::unique_ptr<PendingTakes::Claim> claim = m_pending.claim(take.requestId))
+            follow(take, std::move(claim));
     }
+}
+
+quint64 Session::follow(const PendingTake& take, std::unique_ptr<PendingTakes::Claim> claim)
+{
+    const quint64 jobId = m_service->follow(
+        m_providers->segmind()->resumeJob(take.request, take.requestId, take.apiBase, take.outputUrl, this));
+    m_jobs.insert(jobId, Job{take.request, take.parentId, take.requestId, !take.outputUrl.isEmpty()});
+    m_claims[jobId] = std::move(claim);
+    emit jobStarted(jobId, take.request, estimateMs());
+    return jobId;
 }
 
 void Session::onJobFinished(quint64 jobId, const GenerationResult& result)

@@ -54,7 +54,8 @@ public:
     Click generate(const GenerationRequest& request, int takes, bool freshSeeds);
     /// The take's recipe again, as a child of the take (`newSeed`: with a freshly drawn seed).
     quint64 makeAgain(const Take& take, bool newSeed);
-    /// Sends a failed take again, as the same request with the same parent.
+    /// Makes a failed take again, as the same request with the same parent. One Segmind's queue had accepted (its
+    /// deadline passed, the network went away) is followed again instead of being sent again.
     quint64 retry(quint64 jobId);
     void cancel(quint64 jobId);
     /// Forgets a failed take that will not be retried.
@@ -114,6 +115,8 @@ private:
     void onJobFinished(quint64 jobId, const GenerationResult& result);
     /// Follows every noted take no other process is following, once per session, when the key is known.
     void resumePending();
+    /// Follows the noted `take` (claimed for this session) to its end, shown like any running take.
+    quint64 follow(const PendingTake& take, std::unique_ptr<PendingTakes::Claim> claim);
     void useApiKey(const QByteArray& key);
     void loadRecentTimes();
 

@@ -31,6 +31,7 @@ private slots:
     void hostedTakesAddUpSpendAndReportCredits();
     void theEstimateIsTheMedianOfRecentTakes();
     void aTakeTheQueueAcceptedIsResumedNextSession();
+    void retryFollowsAnAcceptedRequestInsteadOfSendingItAgain();
 
 private:
     void start(Settings::ProviderChoice provider);
@@ -247,6 +248,32 @@ void TestSession::aTakeTheQueueAcceptedIsResumedNextSession()
     QCOMPARE(takes.first().prompt, u"slow queue"_s);
     QCOMPARE(takes.first().serverCost, std::optional<double>(0.021));
     QTRY_COMPARE_WITH_TIMEOUT(notes.entryList(QDir::Files).size(), 0, 10000);
+    const QList<RecordedRequest> requests = m_server->requests();
+    QCOMPARE(std::count_if(requests.cbegin(), requests.cend(), [](const auto& r) { return r.method == "POST"; }), 1);
+}
+
+void TestSession::retryFollowsAnAcceptedRequestInsteadOfSendingItAgain()
+{
+    // Accepted, then the status poll is refused (the key was revoked meanwhile): the take fails, its note stays.
+    m_server->enqueue(ScriptedResponse::json(200, R"({"request_id":"retry-me-7c1d","status":"QUEUED"})"));
+    m_server->enqueue(ScriptedResponse::json(401, R"({"error":"invalid_api_key"})"));
+    start(Settings::ProviderChoice::CustomEndpoint);
+    m_settings->setApiTransport(Settings::ApiTransport::V2);
+    m_session->applySettings();
+    QSignalSpy finished(m_session.get(), &Session::jobFinished);
+    const quint64 failed = m_session->generate({u"second chance"_s, 2, 9}, 1, false).jobIds.value(0);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().at(1).value<GenerationResult>().error.kind, ErrorKind::Authentication);
+
+    // Retry asks about the same request and keeps its take: one submit, one bill.
+    const QByteArray output = m_server->baseUrl().toString().toLatin1() + "/outputs/take.wav";
+    m_server->enqueue(ScriptedResponse::json(200, R"({"status":"COMPLETED"})"));
+    m_server->enqueue(ScriptedResponse::json(200, R"({"status":"COMPLETED","output":")" + output + R"("})"));
+    m_server->setFallback(ScriptedResponse::audio(TestAudio::sineWav(2.0)));
+    QVERIFY(m_session->retry(failed) != 0);
+    const QList<Take> takes = waitForTakes(1);
+    QCOMPARE(takes.size(), 1);
+    QCOMPARE(takes.first().requestId, u"retry-me-7c1d"_s);
     const QList<RecordedRequest> requests = m_server->requests();
     QCOMPARE(std::count_if(requests.cbegin(), requests.cend(), [](const auto& r) { return r.method == "POST"; }), 1);
 }
