@@ -52,6 +52,13 @@ std::optional<PendingTake> fromJson(const QByteArray& json)
     return take;
 }
 
+// The record in the file at `path`; nothing when it cannot be read or is not a record.
+std::optional<PendingTake> readRecord(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? fromJson(file.read(64 * 1024)) : std::nullopt;
+}
+
 } // namespace
 
 PendingTakes::Claim::~Claim()
@@ -81,10 +88,14 @@ bool PendingTakes::add(const PendingTake& take, QString* error) const
     return written.ok();
 }
 
+std::optional<PendingTake> PendingTakes::find(const QString& requestId) const
+{
+    return readRecord(pathFor(requestId));
+}
+
 bool PendingTakes::noteOutput(const QString& requestId, const QUrl& outputUrl, QString* error) const
 {
-    QFile file(pathFor(requestId));
-    std::optional<PendingTake> take = file.open(QIODevice::ReadOnly) ? fromJson(file.read(64 * 1024)) : std::nullopt;
+    std::optional<PendingTake> take = find(requestId);
     if (!take) {
         setError(error, QCoreApplication::translate("PendingTakes", "request %1 is not noted").arg(requestId));
         return false;
@@ -106,12 +117,11 @@ QList<PendingTake> PendingTakes::all() const
     QList<PendingTake> takes;
     const QStringList names = QDir(m_dir).entryList({u"*.json"_s}, QDir::Files);
     for (const QString& name : names) {
-        QFile file(m_dir + u'/' + name);
-        const auto take = file.open(QIODevice::ReadOnly) ? fromJson(file.read(64 * 1024)) : std::nullopt;
-        if (take)
+        const QString path = m_dir + u'/' + name;
+        if (const auto take = readRecord(path))
             takes << *take;
         else
-            qWarning("Pending takes: skipping %s: not a pending take", qUtf8Printable(file.fileName()));
+            qWarning("Pending takes: skipping %s: not a pending take", qUtf8Printable(path));
     }
     std::sort(takes.begin(), takes.end(),
               [](const PendingTake& a, const PendingTake& b) { return a.submitted < b.submitted; });

@@ -52,6 +52,8 @@ public:
 
     /// Keeps `take` durably (its file written and synced); false with `error` set when it cannot be.
     bool add(const PendingTake& take, QString* error = nullptr) const;
+    /// The noted take of `requestId`; nothing when there is none (or its file cannot be read).
+    std::optional<PendingTake> find(const QString& requestId) const;
     /// Notes where Segmind put the audio of `requestId`, which stays fetchable after the request's record expires.
     bool noteOutput(const QString& requestId, const QUrl& outputUrl, QString* error = nullptr) const;
     /// Forgets the take of `requestId`: it was kept in the library, or it ended for good on Segmind's side.

@@ -90,14 +90,9 @@ quint64 Session::retry(quint64 jobId)
     const Job again = *job;
     m_jobs.erase(job);
     // A request Segmind accepted is followed again, never sent again: every submit is billed.
-    if (!again.requestId.isEmpty()) {
-        const QList<PendingTake> noted = m_pending.all();
-        for (const PendingTake& take : noted) {
-            if (take.requestId != again.requestId)
-                continue;
-            if (std::unique_ptr<PendingTakes::Claim> claim = m_pending.claim(take.requestId))
-                return follow(take, std::move(claim));
-        }
+    if (const auto noted = m_pending.find(again.requestId)) {
+        if (std::unique_ptr<PendingTakes::Claim> claim = m_pending.claim(noted->requestId))
+            return follow(*noted, std::move(claim));
     }
     return submit(again.request, again.parentId);
 }

@@ -1,3 +1,4 @@
+#include "JobRun.h"
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
 #include "TestFormats.h"
@@ -19,12 +20,7 @@ namespace {
 
 const QByteArray Key = QByteArrayLiteral("canary-key-7f3a91");
 
-struct Run
-{
-    GenerationResult result;
-    QList<JobStatus> statuses;
-    qint64 wallMs = 0;
-};
+using Run = JobRun;
 
 /// Holds Qt's global thread pool to one busy thread while it lives, so that work handed to the pool waits until
 /// the test lets it run.
@@ -146,24 +142,11 @@ void TestSegmindProvider::cleanup()
 
 Run TestSegmindProvider::run(const GenerationRequest& request, int waitMs)
 {
-    Run outcome;
     SegmindProvider provider(m_gateway.get(), m_config);
     std::unique_ptr<GenerationJob> job(provider.createJob(request, nullptr));
-    QSignalSpy finished(job.get(), &GenerationJob::finished);
-    QObject::connect(job.get(), &GenerationJob::statusChanged, job.get(),
-                     [&outcome](const JobStatus& status) { outcome.statuses.append(status); });
-    QElapsedTimer clock;
-    clock.start();
-    job->start();
-    if (!finished.wait(waitMs)) {
-        qWarning("the job did not finish in %d ms", waitMs);
-        return outcome;
-    }
-    outcome.wallMs = clock.elapsed();
-    outcome.result = finished.constFirst().constFirst().value<GenerationResult>();
-    QTest::qWait(20); // nothing may arrive after `finished`
-    if (finished.size() != 1)
-        qWarning("finished was emitted %d times", int(finished.size()));
+    const Run outcome = JobRun::of(*job, waitMs);
+    if (outcome.finishes > 1)
+        qWarning("finished was emitted %d times", outcome.finishes);
     return outcome;
 }
 

@@ -1,3 +1,4 @@
+#include "JobRun.h"
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
 #include "net/NetworkGateway.h"
@@ -24,12 +25,7 @@ const QByteArray V1Line = QByteArrayLiteral("POST /v1/meta-musicgen-medium");
 const QByteArray StatusLine = "GET /v2/requests/" + RequestId + "/status";
 const QByteArray ResultLine = "GET /v2/requests/" + RequestId;
 
-struct Run
-{
-    GenerationResult result;
-    QList<JobStatus> statuses;
-    qint64 wallMs = 0;
-};
+using Run = JobRun;
 
 ScriptedResponse queueStatus(const QByteArray& word)
 {
@@ -183,22 +179,9 @@ void TestSegmindQueue::scriptCompletedTake()
 
 Run TestSegmindQueue::run(SegmindProvider& provider, int waitMs)
 {
-    Run outcome;
     std::unique_ptr<GenerationJob> job(provider.createJob({u"lo-fi music with a soothing melody"_s, 10, 42}, nullptr));
-    QSignalSpy finished(job.get(), &GenerationJob::finished);
-    connect(job.get(), &GenerationJob::statusChanged, job.get(),
-            [&outcome](const JobStatus& status) { outcome.statuses.append(status); });
-    QElapsedTimer clock;
-    clock.start();
-    job->start();
-    if (!finished.wait(waitMs)) {
-        qWarning("the job did not finish in %d ms", waitMs);
-        return outcome;
-    }
-    outcome.wallMs = clock.elapsed();
-    outcome.result = finished.constFirst().constFirst().value<GenerationResult>();
-    finished.wait(50); // a second `finished` would arrive now
-    m_extraFinishes += int(finished.size()) - 1;
+    const Run outcome = JobRun::of(*job, waitMs);
+    m_extraFinishes += std::max(0, outcome.finishes - 1);
     return outcome;
 }
 
