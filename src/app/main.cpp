@@ -27,7 +27,8 @@ int main(int argc, char* argv[])
     parser.process(app);
 
     const auto studio = Studio::createDefault();
-    MainWindow window(&studio->settings(), &studio->session(), &studio->library(), &studio->player());
+    MainWindow window(&studio->settings(), &studio->session(), &studio->library(), &studio->player(),
+                      &studio->analysis());
     window.show();
     return QApplication::exec();
 }

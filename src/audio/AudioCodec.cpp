@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 namespace {
@@ -22,38 +23,53 @@ int sndFileFormat(AudioFormat format)
     return 0;
 }
 
+/// libsndfile over bytes that sniff as a known container, or nothing and the reason.
+std::unique_ptr<SndFileMemory> openAudio(const QByteArray& bytes, AudioFormat* format, QString* whyNot)
+{
+    *format = sniffAudioFormat(bytes);
+    if (*format == AudioFormat::Unknown) {
+        setError(whyNot, bytes.isEmpty()
+                             ? QCoreApplication::translate("Audio", "the response was empty")
+                             : QCoreApplication::translate("Audio", "the response is not WAV, MP3, FLAC or Ogg audio"));
+        return nullptr;
+    }
+    auto file = std::make_unique<SndFileMemory>(bytes);
+    if (!file->isOpen()) {
+        setError(whyNot, QCoreApplication::translate("Audio", "the %1 audio could not be decoded: %2")
+                             .arg(audioFormatExtension(*format).toUpper(), file->errorString()));
+        return nullptr;
+    }
+    return file;
+}
+
+QString noSound(AudioFormat format)
+{
+    return QCoreApplication::translate("Audio", "the %1 audio holds no sound")
+        .arg(audioFormatExtension(format).toUpper());
+}
+
 } // namespace
 
 namespace AudioCodec {
 
 std::optional<AudioInfo> probe(const QByteArray& bytes, QString* whyNot)
 {
-    const AudioFormat format = sniffAudioFormat(bytes);
-    if (format == AudioFormat::Unknown) {
-        setError(whyNot, bytes.isEmpty()
-                             ? QCoreApplication::translate("Audio", "the response was empty")
-                             : QCoreApplication::translate("Audio", "the response is not WAV, MP3, FLAC or Ogg audio"));
+    AudioFormat format = AudioFormat::Unknown;
+    const auto file = openAudio(bytes, &format, whyNot);
+    if (!file)
         return std::nullopt;
-    }
-    SndFileMemory file(bytes);
-    if (!file.isOpen()) {
-        setError(whyNot, QCoreApplication::translate("Audio", "the %1 audio could not be decoded: %2")
-                             .arg(audioFormatExtension(format).toUpper(), file.errorString()));
-        return std::nullopt;
-    }
-    const SF_INFO& info = file.info();
+    const SF_INFO& info = file->info();
     AudioInfo result{format, info.samplerate, info.channels, info.frames};
     // MP3 and some streams report no frame count up front; count them by decoding.
     if (result.frames <= 0 || result.frames == SF_COUNT_MAX) {
         std::vector<float> buffer(size_t(4096) * size_t(std::max(1, info.channels)));
         sf_count_t total = 0;
-        for (sf_count_t n; (n = sf_readf_float(file.get(), buffer.data(), 4096)) > 0;)
+        for (sf_count_t n; (n = sf_readf_float(file->get(), buffer.data(), 4096)) > 0;)
             total += n;
         result.frames = total;
     }
     if (!result.isValid()) {
-        setError(whyNot, QCoreApplication::translate("Audio", "the %1 audio holds no sound")
-                             .arg(audioFormatExtension(format).toUpper()));
+        setError(whyNot, noSound(format));
         return std::nullopt;
     }
     return result;
@@ -97,32 +113,55 @@ std::optional<QByteArray> convert(const QByteArray& bytes, AudioFormat target, Q
     return writer.close();
 }
 
+std::optional<Decoded> decode(const QByteArray& bytes, QString* whyNot)
+{
+    AudioFormat format = AudioFormat::Unknown;
+    const auto file = openAudio(bytes, &format, whyNot);
+    if (!file)
+        return std::nullopt;
+    Decoded result;
+    result.sampleRate = file->info().samplerate;
+    result.channels = file->info().channels;
+    if (result.sampleRate <= 0 || result.channels <= 0) {
+        setError(whyNot, noSound(format));
+        return std::nullopt;
+    }
+    const auto channels = size_t(result.channels);
+    const sf_count_t announced = file->info().frames;
+    if (announced > 0 && announced != SF_COUNT_MAX)
+        result.samples.reserve(size_t(announced) * channels);
+    constexpr sf_count_t chunkFrames = 8192;
+    std::vector<float> buffer(size_t(chunkFrames) * channels);
+    for (sf_count_t n; (n = sf_readf_float(file->get(), buffer.data(), chunkFrames)) > 0;)
+        result.samples.insert(result.samples.end(), buffer.begin(), buffer.begin() + qsizetype(size_t(n) * channels));
+    if (result.samples.empty()) {
+        setError(whyNot, noSound(format));
+        return std::nullopt;
+    }
+    return result;
+}
+
 std::optional<Peaks> peaks(const QByteArray& bytes, int buckets, QString* whyNot)
 {
-    const auto info = probe(bytes, whyNot);
-    if (!info || buckets <= 0)
+    if (buckets <= 0)
         return std::nullopt;
-    SndFileMemory file(bytes);
-    if (!file.isOpen())
+    const auto decoded = decode(bytes, whyNot);
+    if (!decoded)
         return std::nullopt;
 
     Peaks result;
     result.minimum.fill(0.0F, buckets);
     result.maximum.fill(0.0F, buckets);
-    const int channels = std::max(1, file.info().channels);
-    constexpr sf_count_t chunkFrames = 8192;
-    std::vector<float> buffer(size_t(chunkFrames) * size_t(channels));
-    qint64 frame = 0;
-    for (sf_count_t n; (n = sf_readf_float(file.get(), buffer.data(), chunkFrames)) > 0;) {
-        for (sf_count_t i = 0; i < n; ++i, ++frame) {
-            float mixed = 0;
-            for (int c = 0; c < channels; ++c)
-                mixed += buffer[size_t(i * channels + c)];
-            mixed /= float(channels);
-            const auto bucket = int(std::min<qint64>(buckets - 1, frame * buckets / std::max<qint64>(1, info->frames)));
-            result.minimum[bucket] = std::min(result.minimum[bucket], mixed);
-            result.maximum[bucket] = std::max(result.maximum[bucket], mixed);
-        }
+    const int channels = decoded->channels;
+    const auto frames = qint64(decoded->samples.size()) / channels;
+    for (qint64 frame = 0; frame < frames; ++frame) {
+        float mixed = 0;
+        for (int c = 0; c < channels; ++c)
+            mixed += decoded->samples[size_t(frame * channels + c)];
+        mixed /= float(channels);
+        const auto bucket = int(std::min<qint64>(buckets - 1, frame * buckets / frames));
+        result.minimum[bucket] = std::min(result.minimum[bucket], mixed);
+        result.maximum[bucket] = std::max(result.maximum[bucket], mixed);
     }
     return result;
 }

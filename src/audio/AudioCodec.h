@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <optional>
+#include <vector>
 
 /// Reading, checking and writing audio in memory through libsndfile.
 namespace AudioCodec {
@@ -18,6 +19,17 @@ std::optional<AudioInfo> probe(const QByteArray& bytes, QString* whyNot = nullpt
 /// Decodes `bytes` and encodes them as `target` (16-bit PCM for WAV and FLAC, Vorbis for Ogg, Layer III for
 /// MP3), keeping rate and channels. Returns nothing and fills `whyNot` when either step fails.
 std::optional<QByteArray> convert(const QByteArray& bytes, AudioFormat target, QString* whyNot = nullptr);
+
+/// Audio decoded to float samples, −1…1, channels interleaved.
+struct Decoded
+{
+    std::vector<float> samples;
+    int sampleRate = 0;
+    int channels = 0;
+};
+/// Decodes any audio libsndfile reads (WAV, FLAC, Ogg, MP3) whole. Returns nothing and fills `whyNot` when the
+/// bytes are not audio or hold no sound. Slow for long files: call it off the UI thread.
+std::optional<Decoded> decode(const QByteArray& bytes, QString* whyNot = nullptr);
 
 /// The lowest and highest sample of each of `buckets` equal slices of the audio (channels mixed), −1…1: what a
 /// waveform view draws.

@@ -132,27 +132,45 @@ bool isComment(const TagLib::ID3v2::Frame* frame)
     return comment && comment->description().isEmpty();
 }
 
+// Replaces the text frame `id`; empty text only removes it.
+void setId3Text(TagLib::ID3v2::Tag& tag, const char* id, const QString& text)
+{
+    tag.removeFrames(id);
+    if (text.isEmpty())
+        return;
+    auto* frame = new TagLib::ID3v2::TextIdentificationFrame(id, TagLib::String::UTF16); // v2.3: no UTF-8
+    frame->setText(toTagLib(text));
+    tag.addFrame(frame);
+}
+
+QString bpmText(int bpm)
+{
+    return bpm > 0 ? QString::number(bpm) : QString();
+}
+
+int bpmFromText(const QString& text)
+{
+    // Other programs write "120.5" or "120.00": a whole number is what the field means. Nonsense is no tempo.
+    const double bpm = text.trimmed().toDouble();
+    return bpm > 0 && bpm < 10000 ? qRound(bpm) : 0;
+}
+
 void writeId3(TagLib::ID3v2::Tag& tag, const EmbeddedTags& tags)
 {
     using namespace TagLib::ID3v2;
-    constexpr auto encoding = TagLib::String::UTF16; // ID3v2.3 knows Latin-1 and UTF-16 only
-    tag.removeFrames("TIT2");
-    tag.removeFrames("TSSE");
     const FrameList comments = tag.frameList("COMM");
     for (Frame* frame : comments) {
         if (isComment(frame))
             tag.removeFrame(frame);
     }
-    auto* title = new TextIdentificationFrame("TIT2", encoding);
-    title->setText(toTagLib(tags.title));
-    tag.addFrame(title);
-    auto* comment = new CommentsFrame(encoding);
+    setId3Text(tag, "TIT2", tags.title);
+    auto* comment = new CommentsFrame(TagLib::String::UTF16);
     comment->setLanguage("eng");
     comment->setText(toTagLib(tags.comment));
     tag.addFrame(comment);
-    auto* software = new TextIdentificationFrame("TSSE", encoding);
-    software->setText(toTagLib(tags.software));
-    tag.addFrame(software);
+    setId3Text(tag, "TSSE", tags.software);
+    setId3Text(tag, "TBPM", bpmText(tags.bpm));
+    setId3Text(tag, "TKEY", tags.key);
 }
 
 QString id3Text(const TagLib::ID3v2::Tag& tag, const char* id)
@@ -176,6 +194,15 @@ QString xiphText(const TagLib::Ogg::XiphComment& xiph, const char* field)
     const auto fields = xiph.fieldListMap();
     const auto it = fields.find(field);
     return it == fields.end() || it->second.isEmpty() ? QString() : fromTagLib(it->second.front());
+}
+
+// Replaces the comment `field`; empty text only removes it.
+void setXiphText(TagLib::Ogg::XiphComment& xiph, const char* field, const QString& text)
+{
+    if (text.isEmpty())
+        xiph.removeFields(field);
+    else
+        xiph.addField(field, toTagLib(text), true);
 }
 
 QString formatName(AudioFormat format)
@@ -207,10 +234,12 @@ std::optional<QByteArray> write(const QByteArray& audio, const EmbeddedTags& tag
         tagged->info->setFieldText("ISFT", infoText(tags.software));
     }
     if (tagged->xiph) {
-        tagged->xiph->addField("TITLE", toTagLib(tags.title));
-        tagged->xiph->addField("COMMENT", toTagLib(tags.comment));
-        tagged->xiph->addField("SOFTWARE", toTagLib(tags.software));
-        tagged->xiph->addField("ENCODER", toTagLib(tags.software));
+        setXiphText(*tagged->xiph, "TITLE", tags.title);
+        setXiphText(*tagged->xiph, "COMMENT", tags.comment);
+        setXiphText(*tagged->xiph, "SOFTWARE", tags.software);
+        setXiphText(*tagged->xiph, "ENCODER", tags.software);
+        setXiphText(*tagged->xiph, "BPM", bpmText(tags.bpm));
+        setXiphText(*tagged->xiph, "INITIALKEY", tags.key);
     }
     if (!tagged->save()) {
         setError(error, QCoreApplication::translate("AudioTags", "the tags could not be saved in the %1 file")
@@ -236,6 +265,8 @@ std::optional<EmbeddedTags> read(const QByteArray& audio, QString* error)
         tags.title = id3Text(*tagged->id3, "TIT2");
         tags.comment = id3Comment(*tagged->id3);
         tags.software = id3Text(*tagged->id3, "TSSE");
+        tags.bpm = bpmFromText(id3Text(*tagged->id3, "TBPM"));
+        tags.key = id3Text(*tagged->id3, "TKEY");
     }
     if (tagged->info) {
         const bool hasId3 = !tags.title.isEmpty() || !tags.comment.isEmpty() || !tags.software.isEmpty();
@@ -251,6 +282,8 @@ std::optional<EmbeddedTags> read(const QByteArray& audio, QString* error)
         tags.software = xiphText(*tagged->xiph, "SOFTWARE");
         if (tags.software.isEmpty())
             tags.software = xiphText(*tagged->xiph, "ENCODER");
+        tags.bpm = bpmFromText(xiphText(*tagged->xiph, "BPM"));
+        tags.key = xiphText(*tagged->xiph, "INITIALKEY");
     }
     return tags;
 }

@@ -1,6 +1,9 @@
 #include "cli/CliSupport.h"
 
+#include "cli/ExitCode.h"
+#include "library/Library.h"
 #include "net/SegmindApi.h"
+#include "platform/AppPaths.h"
 #include "platform/KeyStore.h"
 #include "platform/Settings.h"
 
@@ -126,6 +129,20 @@ int intOption(const QCommandLineParser& parser, const QCommandLineOption& option
         return fallback;
     }
     return value;
+}
+
+std::unique_ptr<Library> openLibrary(int* exitCode)
+{
+    auto library = std::make_unique<Library>(AppPaths::dataDir(), libraryOptionsFrom(Settings()));
+    const OpenReport report = library->open();
+    if (!report.ok) {
+        printError(report.message);
+        *exitCode = ExitLocalFailure;
+        return nullptr;
+    }
+    if (!report.message.isEmpty())
+        printNotice(report.message);
+    return library;
 }
 
 } // namespace CliSupport

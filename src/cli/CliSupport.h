@@ -6,6 +6,10 @@
 #include <QCommandLineParser>
 #include <QUrl>
 
+#include <memory>
+
+class Library;
+
 /// What the sub-commands share: options for reaching the API, and how errors are printed.
 namespace CliSupport {
 
@@ -36,6 +40,10 @@ void printLine(const QString& text);
 /// controls that reorder what follows are shown as \u{…} instead of acting on the terminal.
 QString forTerminal(const QString& text);
 
+/// The library at its usual place with the musician's settings (favourites folder, file names), opened; what
+/// open() had to say goes to stderr. A library that will not open is a local failure (`exitCode` 1), like one that
+/// cannot be written.
+std::unique_ptr<Library> openLibrary(int* exitCode);
 /// A whole number option in [min, max]; `error` is set when it is something else.
 int intOption(const QCommandLineParser& parser, const QCommandLineOption& option, int fallback, int min, int max,
               QString* error);

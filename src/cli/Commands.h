@@ -14,3 +14,4 @@ int runRestore(const QStringList& arguments);
 int runPlay(const QStringList& arguments);
 int runLibrary(const QStringList& arguments);
 int runResume(const QStringList& arguments);
+int runAnalyze(const QStringList& arguments);

@@ -1,9 +1,11 @@
 #include "cli/Commands.h"
 
+#include "analysis/TakeAnalysis.h"
 #include "cli/CliSupport.h"
 #include "cli/ExitCode.h"
 #include "cli/InterruptWatcher.h"
 #include "library/Library.h"
+#include "library/LibraryReconciler.h"
 #include "platform/AppPaths.h"
 #include "platform/Settings.h"
 #include "playback/MediaPlayerBackend.h"
@@ -26,23 +28,6 @@ namespace {
 QString tr(const char* text)
 {
     return QCoreApplication::translate("library", text);
-}
-
-/// The library at its usual place with the musician's settings (favourites folder, file names), opened; what
-/// open() had to say goes to stderr. A library that will not open
-/// is a local failure (exit 1), like one that cannot be written.
-std::unique_ptr<Library> openLibrary(int* exitCode)
-{
-    auto library = std::make_unique<Library>(AppPaths::dataDir(), libraryOptionsFrom(Settings()));
-    const OpenReport report = library->open();
-    if (!report.ok) {
-        printError(report.message);
-        *exitCode = ExitLocalFailure;
-        return nullptr;
-    }
-    if (!report.message.isEmpty())
-        printNotice(report.message);
-    return library;
 }
 
 /// The library and the take a one-take command is about, or the exit code when either is not to be had.
@@ -112,6 +97,9 @@ QJsonObject takeToJson(const Take& take)
         object.insert(u"parent_id"_s, take.parentId);
     if (!take.requestId.isEmpty())
         object.insert(u"request_id"_s, take.requestId);
+    const QJsonObject analysis = TakeAnalysis::toJson(take.analysis(), take.bpmByUser);
+    for (auto it = analysis.begin(); it != analysis.end(); ++it)
+        object.insert(it.key(), it.value());
     return object;
 }
 
@@ -124,7 +112,10 @@ int runHistory(const QStringList& arguments)
     const QCommandLineOption json(u"json"_s, tr("Print a JSON array."));
     const QCommandLineOption favourites(u"favourites"_s, tr("Only favourites."));
     const QCommandLineOption trash(u"trash"_s, tr("Only the takes in the trash."));
-    const QCommandLineOption search(u"search"_s, tr("Only takes whose prompt or tags contain these words."), u"text"_s);
+    const QCommandLineOption search(u"search"_s,
+                                    tr("Only takes whose prompt or tags contain these words; bpm:120, bpm:118-124, "
+                                       "key:Am (or \"A minor\", 8A) and compatible:Am filter by tempo and key."),
+                                    u"text"_s);
     const QCommandLineOption limit(u"limit"_s, tr("At most this many takes (default 50; 0: all)."), u"n"_s);
     parser.addOptions({json, favourites, trash, search, limit});
     if (!parse(parser, arguments))
@@ -158,12 +149,14 @@ int runHistory(const QStringList& arguments)
     }
     for (const Take& take : takes) {
         const QString flags = QString(take.favourite ? u'★' : u' ') + (take.audioMissing ? u'!' : u' ');
-        printLine(u"%1 %2 %3 %4s seed %5 %6  %7"_s
+        const QStringList chips = TakeAnalysis::chips(take);
+        printLine(u"%1 %2 %3 %4s seed %5 %6  %7%8"_s
                       .arg(take.id, flags, take.created.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s))
                       .arg(take.requestedDuration, 2)
                       .arg(take.seed, 4)
                       .arg(take.provider, -8)
-                      .arg(forTerminal(take.prompt.simplified())));
+                      .arg(forTerminal(take.prompt.simplified()),
+                           chips.isEmpty() ? QString() : u"  ["_s + chips.join(u" · "_s) + u']'));
     }
     const bool filtered = !query.search.isEmpty() || query.favouritesOnly || query.trashed;
     if (takes.isEmpty() && filtered)
@@ -313,7 +306,7 @@ int runLibrary(const QStringList& arguments)
     QString error;
     Repairs repairs;
     const int count = library->rebuildIndex(&repairs, &error);
-    if (const QString mended = Library::describe(repairs); !mended.isEmpty())
+    if (const QString mended = LibraryReconciler::describe(repairs); !mended.isEmpty())
         printNotice(mended);
     if (count < 0) {
         printError(error);

@@ -19,7 +19,7 @@ int main(int argc, char* argv[])
         {"generate"_L1, runGenerate}, {"credits"_L1, runCredits},     {"serve"_L1, runServe},
         {"history"_L1, runHistory},   {"favourite"_L1, runFavourite}, {"export"_L1, runExport},
         {"delete"_L1, runDelete},     {"restore"_L1, runRestore},     {"play"_L1, runPlay},
-        {"library"_L1, runLibrary},   {"resume"_L1, runResume},
+        {"library"_L1, runLibrary},   {"resume"_L1, runResume},       {"analyze"_L1, runAnalyze},
     };
     for (const auto& [name, run] : commands) {
         if (command == name)
@@ -37,6 +37,7 @@ int main(int argc, char* argv[])
                "  delete     move a take to the trash;  restore: bring it back\n"
                "  play       play a take and exit at its end\n"
                "  library    library rebuild: index every take again from its recipe\n"
+               "  analyze    measure tempo, key and loudness of takes or audio files\n"
                "  resume     finish the takes Segmind accepted that were not fetched (after a quit or a kill)\n"
                "  credits    show the Segmind account's balance\n"
                "  serve      serve the offline engine over HTTP, like Segmind's API"));

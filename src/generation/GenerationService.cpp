@@ -1,5 +1,10 @@
 #include "generation/GenerationService.h"
 
+#include "analysis/TakeAnalysis.h"
+
+#include <QFutureWatcher>
+#include <QtConcurrent>
+
 #include <QRandomGenerator>
 
 GenerationService::GenerationService(Provider* provider, QObject* parent) : QObject(parent), m_provider(provider)
@@ -43,9 +48,30 @@ quint64 GenerationService::follow(GenerationJob* job)
     connect(job, &GenerationJob::statusChanged, this,
             [this, jobId](const JobStatus& status) { emit jobStatusChanged(jobId, status); });
     connect(job, &GenerationJob::finished, this, [this, jobId, job](const GenerationResult& result) {
-        m_jobs.remove(jobId);
-        job->deleteLater();
-        emit jobFinished(jobId, result);
+        // The job counts as running until its take is analysed: its result is not there before.
+        auto finish = [this, jobId, job](const GenerationResult& done) {
+            m_jobs.remove(jobId);
+            job->deleteLater();
+            emit jobFinished(jobId, done);
+        };
+        if (!result.ok()) {
+            finish(result);
+            return;
+        }
+        // Tempo, key and loudness go into the library with the take; measuring them is decoding work for the pool.
+        auto* analysed = new QFutureWatcher<GenerationResult>(this);
+        connect(analysed, &QFutureWatcher<GenerationResult>::finished, this, [analysed, finish] {
+            analysed->deleteLater();
+            finish(analysed->result());
+        });
+        analysed->setFuture(QtConcurrent::run([result] {
+            GenerationResult measured = result;
+            QString why;
+            measured.analysis = TakeAnalysis::analyse(result.audio, result.request, result.model, &why);
+            if (!measured.analysis)
+                qWarning("Could not analyse the take: %s", qPrintable(why));
+            return measured;
+        }));
     });
     job->start();
     return jobId;

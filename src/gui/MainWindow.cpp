@@ -1,6 +1,9 @@
 #include "gui/MainWindow.h"
 
+#include "generation/AnalysisBackfill.h"
+
 #include "generation/Session.h"
+#include "gui/history/TakeDelegate.h"
 #include "gui/settings/SettingsDialog.h"
 #include "library/HistoryModel.h"
 #include "library/LibraryService.h"
@@ -36,11 +39,12 @@ QString formatDollars(double dollars)
 
 } // namespace
 
-MainWindow::MainWindow(Settings* settings, Session* session, LibraryService* library, Player* player, QWidget* parent)
+MainWindow::MainWindow(Settings* settings, Session* session, LibraryService* library, Player* player,
+                       AnalysisBackfill* backfill, QWidget* parent)
     : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>()), m_settings(settings), m_session(session),
       m_library(library), m_player(player), m_history(new HistoryModel(library, this)),
       m_providerStatus(new QLabel(this)), m_creditsStatus(new QLabel(this)), m_spendStatus(new QLabel(this)),
-      m_undoButton(new QToolButton(this))
+      m_analysisStatus(new QLabel(this)), m_undoButton(new QToolButton(this))
 {
     m_ui->setupUi(this);
     m_ui->historyView->setModel(m_history);
@@ -50,9 +54,12 @@ MainWindow::MainWindow(Settings* settings, Session* session, LibraryService* lib
     m_providerStatus->setObjectName(u"providerStatus"_s);
     m_creditsStatus->setObjectName(u"creditsStatus"_s);
     m_spendStatus->setObjectName(u"spendStatus"_s);
+    m_analysisStatus->setObjectName(u"analysisStatus"_s);
+    m_analysisStatus->hide();
     m_undoButton->setObjectName(u"undoButton"_s);
     m_undoButton->setText(tr("Undo"));
     m_undoButton->hide();
+    statusBar()->addPermanentWidget(m_analysisStatus);
     statusBar()->addPermanentWidget(m_undoButton);
     statusBar()->addPermanentWidget(m_providerStatus);
     statusBar()->addPermanentWidget(m_creditsStatus);
@@ -83,6 +90,7 @@ MainWindow::MainWindow(Settings* settings, Session* session, LibraryService* lib
     connectSession();
     connectLibrary();
     connectHistory();
+    connectBackfill(backfill);
 
     connect(m_ui->playerBar, &PlayerBar::deviceChosen, this, [this](const QByteArray& id) {
         m_player->setOutputDevice(id);
@@ -147,6 +155,10 @@ void MainWindow::connectSession()
 void MainWindow::connectLibrary()
 {
     connect(m_library, &LibraryService::takeAdded, this, &MainWindow::onTakeAdded);
+    connect(m_library, &LibraryService::takeChanged, this, [this](const Take& take) {
+        if (m_player->currentTakeId() == take.id)
+            showNowPlaying(take); // a tempo corrected or a take analysed while it plays
+    });
     connect(m_library, &LibraryService::failed, this, &MainWindow::showNotice);
     connect(m_library, &LibraryService::favouriteSaved, this, [this](const Take&, const QString& path) {
         statusBar()->showMessage(tr("Saved to %1").arg(QDir::toNativeSeparators(path)), 8000);
@@ -173,6 +185,22 @@ void MainWindow::connectHistory()
     connect(history, &HistoryView::showInFolderRequested, this, &MainWindow::showInFolder);
     connect(history, &HistoryView::exportRequested, this, &MainWindow::exportTake);
     connect(history, &HistoryView::deleteRequested, this, &MainWindow::deleteTake);
+    connect(history, &HistoryView::tempoCorrected, m_library,
+            [this](const Take& take, std::optional<double> bpm) { m_library->setTempoByUser(take.id, bpm); });
+}
+
+void MainWindow::connectBackfill(AnalysisBackfill* backfill)
+{
+    // Takes kept before tempo, key and loudness were measured get them in the background; the count shows how far.
+    connect(backfill, &AnalysisBackfill::progress, this, [this](int done, int total) {
+        m_analysisStatus->setText(tr("Analysing takes: %1 of %2").arg(done).arg(total));
+        m_analysisStatus->setVisible(done < total);
+    });
+    connect(backfill, &AnalysisBackfill::finished, m_analysisStatus, &QWidget::hide);
+    if (backfill->isRunning()) {
+        m_analysisStatus->setText(tr("Analysing takes…"));
+        m_analysisStatus->show();
+    }
 }
 
 MainWindow::~MainWindow() = default;
@@ -226,9 +254,16 @@ void MainWindow::play(const Take& take, bool start)
         return;
     }
     m_player->load(take.id, path, start);
-    m_ui->playerBar->setNowPlaying(
-        tr("“%1” · %2 s · seed %3").arg(take.prompt.simplified()).arg(take.requestedDuration).arg(take.seed));
+    showNowPlaying(take);
     loadPeaks(take);
+}
+
+void MainWindow::showNowPlaying(const Take& take)
+{
+    QStringList parts{tr("“%1”").arg(take.prompt.simplified()), tr("%1 s").arg(take.requestedDuration),
+                      tr("seed %1").arg(take.seed)};
+    parts << TakeDelegate::chipsOf(take);
+    m_ui->playerBar->setNowPlaying(parts.join(u" · "_s));
 }
 
 void MainWindow::loadPeaks(const Take& take)

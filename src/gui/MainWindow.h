@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 
+class AnalysisBackfill;
 class HistoryModel;
 class LibraryService;
 class Player;
@@ -32,7 +33,7 @@ class MainWindow final : public QMainWindow
 public:
     /// The parts are used, not owned, and must outlive the window.
     MainWindow(Settings* settings, Session* session, LibraryService* library, Player* player,
-               QWidget* parent = nullptr);
+               AnalysisBackfill* backfill, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     HistoryModel* historyModel() const { return m_history; }
@@ -44,6 +45,8 @@ private:
     void connectSession();
     void connectLibrary();
     void connectHistory();
+    void connectBackfill(AnalysisBackfill* backfill);
+    void showNowPlaying(const Take& take);
     void restoreLastState();
     void generate();
     void onTakeAdded(const Take& take);
@@ -66,6 +69,7 @@ private:
     QLabel* m_providerStatus;
     QLabel* m_creditsStatus;
     QLabel* m_spendStatus;
+    QLabel* m_analysisStatus;
     QToolButton* m_undoButton;
     QTimer m_undoTimer;
     QString m_lastDeletedId;

@@ -1,5 +1,6 @@
 #include "gui/Studio.h"
 
+#include "generation/AnalysisBackfill.h"
 #include "generation/Session.h"
 #include "library/LibraryService.h"
 #include "net/NetworkGateway.h"
@@ -24,10 +25,14 @@ Studio::Studio(const Paths& paths, std::unique_ptr<PlayerBackend> playerBackend,
     m_library->open(); // before anyone reads it; the window shows what it found
     m_session = new Session(m_settings, m_library, m_gateway, m_keyStore, this);
     m_player->setOutputDevice(m_settings->outputDeviceId());
+    m_analysis = new AnalysisBackfill(m_library, this);
+    m_analysis->start();
 }
 
-// The session goes first: it cancels its takes while the gateway and the library are still there.
+// The session goes first: it cancels its takes while the gateway and the library are still there; then the analysis,
+// which waits for the take it is measuring and still has the library to keep its result.
 Studio::~Studio()
 {
     delete m_session;
+    delete m_analysis;
 }

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+class AnalysisBackfill;
 class KeyStore;
 class LibraryService;
 class NetworkGateway;
@@ -14,7 +15,8 @@ class Session;
 class Settings;
 
 /// The app's parts, built and wired once, in dependency order: settings, the network gateway, the library service,
-/// the keychain, the session and the player. It owns them; the window is handed the parts it uses, never this.
+/// the keychain, the session, the player, and the analysis of takes kept before the app measured tempo and key
+/// (started at once, in the background). It owns them; the window is handed the parts it uses, never this.
 /// The app builds it from the standard locations; tests build it in a temporary folder with a fake player backend.
 class Studio final : public QObject
 {
@@ -37,6 +39,7 @@ public:
     LibraryService& library() const { return *m_library; }
     Session& session() const { return *m_session; }
     Player& player() const { return *m_player; }
+    AnalysisBackfill& analysis() const { return *m_analysis; }
 
 private:
     Settings* m_settings;
@@ -45,4 +48,5 @@ private:
     KeyStore* m_keyStore;
     Player* m_player;
     Session* m_session;
+    AnalysisBackfill* m_analysis;
 };

@@ -1,14 +1,38 @@
 #include "library/Favourites.h"
 
+#include "audio/AudioCodec.h"
 #include "audio/AudioFile.h"
 #include "library/TakeSidecar.h"
 #include "model/TextUtils.h"
 #include "platform/FileNames.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+std::optional<QByteArray> readFile(const QString& path, QString* error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        setError(error, QCoreApplication::translate("Favourites", "could not read %1: %2")
+                            .arg(QDir::toNativeSeparators(path), file.errorString()));
+        return std::nullopt;
+    }
+    return file.readAll();
+}
+
+bool sameSamples(const std::optional<AudioCodec::Decoded>& a, const std::optional<AudioCodec::Decoded>& b)
+{
+    return a && b && a->sampleRate == b->sampleRate && a->channels == b->channels && a->samples == b->samples;
+}
+
+} // namespace
 
 namespace Favourites {
 
@@ -40,9 +64,63 @@ std::optional<QString> save(const QString& directory, const QString& fileNameTem
 
 EmbeddedTags tagsFor(const Take& take)
 {
-    return EmbeddedTags{take.prompt, QString::fromUtf8(TakeSidecar::toJson(take, false)),
-                        u"MusicGen Studio "_s + QString::fromUtf8(MUSICGEN_VERSION),
-                        QString::fromUtf8(TakeSidecar::toShortJson(take, AudioTags::InfoMaxBytes))};
+    EmbeddedTags tags;
+    tags.title = take.prompt;
+    tags.comment = QString::fromUtf8(TakeSidecar::toJson(take, false));
+    tags.software = u"MusicGen Studio "_s + QString::fromUtf8(MUSICGEN_VERSION);
+    tags.shortComment = QString::fromUtf8(TakeSidecar::toShortJson(take, AudioTags::InfoMaxBytes));
+    tags.bpm = take.tempo() > 0 ? qRound(take.tempo()) : 0;
+    tags.key = take.key().shortName();
+    return tags;
+}
+
+std::optional<QString> saveDragCopy(const QString& directory, const QString& fileNameTemplate, const Take& take,
+                                    const QByteArray& audio, int keep, QString* error)
+{
+    if (!QDir().mkpath(directory)) {
+        setError(error, QCoreApplication::translate("Favourites", "could not create the folder %1")
+                            .arg(QDir::toNativeSeparators(directory)));
+        return std::nullopt;
+    }
+    const std::optional<QString> path = save(directory, fileNameTemplate, take, audio, error);
+    if (!path)
+        return std::nullopt;
+    // A copy asked for again counts as new, so the copies deleted are those least recently asked for.
+    if (QFile copy(*path); copy.open(QIODevice::ReadOnly))
+        copy.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
+    AtomicFile::removeAbandoned(directory);
+    // Hidden files (a live writer's temporary file) are not listed.
+    const QFileInfoList copies = QDir(directory).entryInfoList(QDir::Files, QDir::Time);
+    const QString newest = QFileInfo(*path).fileName();
+    int kept = 1;
+    for (const QFileInfo& file : copies) {
+        if (file.fileName() != newest && ++kept > keep)
+            QFile::remove(file.filePath());
+    }
+    return path;
+}
+
+bool follow(const Take& before, const Take& after, const QString& clipPath, QString* error)
+{
+    const EmbeddedTags was = tagsFor(before), now = tagsFor(after);
+    const QString path = after.favouritePath;
+    if ((was.bpm == now.bpm && was.key == now.key) || path.isEmpty() || !QFileInfo::exists(path))
+        return true;
+    QString why;
+    const std::optional<QByteArray> copy = readFile(path, &why);
+    const std::optional<QByteArray> clip = copy ? readFile(clipPath, &why) : std::nullopt;
+    if (clip && !sameSamples(AudioCodec::decode(*copy), AudioCodec::decode(*clip)))
+        return true; // no longer the take's audio: the musician's own file now
+    const std::optional<QByteArray> retagged = clip ? AudioTags::write(*copy, now, &why) : std::nullopt;
+    if (retagged) {
+        const AtomicFile::WriteResult written = AtomicFile::write(path, *retagged, AtomicFile::Mode::Replace);
+        if (written.ok())
+            return true;
+        why = written.error;
+    }
+    setError(error, QCoreApplication::translate("Favourites", "the favourite copy %1 keeps its old tempo and key: %2")
+                        .arg(QDir::toNativeSeparators(path), why));
+    return false;
 }
 
 } // namespace Favourites

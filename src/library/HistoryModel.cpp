@@ -5,6 +5,7 @@
 #include <QMimeData>
 #include <QUrl>
 
+#include "library/Favourites.h"
 #include "library/LibraryService.h"
 
 #include <QScopedValueRollback>
@@ -30,6 +31,7 @@ HistoryModel::HistoryModel(LibraryService* library, QObject* parent) : QAbstract
         connect(m_library, &LibraryService::takeAdded, this, &HistoryModel::onTakeAdded);
         connect(m_library, &LibraryService::takeChanged, this, &HistoryModel::onTakeChanged);
         connect(m_library, &LibraryService::changedOnDisk, this, &HistoryModel::onChangedOnDisk);
+        connect(m_library, &LibraryService::dragCopyReady, this, &HistoryModel::onDragCopyReady);
     }
     setQuery(TakeQuery{});
 }
@@ -257,6 +259,29 @@ void HistoryModel::onTakeChanged(const Take& take)
     } else if (matches) {
         insertTake(take);
     }
+    if (take.id == m_dragTakeId)
+        prepareDrag(index(rowOf(take.id)));
+}
+
+void HistoryModel::prepareDrag(const QModelIndex& current)
+{
+    const Take take = current.data(TakeRole).value<Take>();
+    m_dragTakeId = take.id;
+    if (m_library && !take.id.isEmpty() && !take.audioMissing && dragCopyOf(take).isEmpty())
+        m_library->prepareDragCopy(take.id);
+}
+
+void HistoryModel::onDragCopyReady(const Take& take, const QString& path)
+{
+    // The drag folder keeps only the newest copies; those it let go of are forgotten here too.
+    m_dragCopies.removeIf([](decltype(m_dragCopies)::iterator copy) { return !QFileInfo::exists(copy->path); });
+    m_dragCopies.insert(take.id, DragCopy{path, Favourites::tagsFor(take)});
+}
+
+QString HistoryModel::dragCopyOf(const Take& take) const
+{
+    const auto copy = m_dragCopies.constFind(take.id);
+    return copy != m_dragCopies.cend() && copy->tags == Favourites::tagsFor(take) ? copy->path : QString();
 }
 
 Qt::ItemFlags HistoryModel::flags(const QModelIndex& index) const
@@ -276,7 +301,9 @@ QMimeData* HistoryModel::mimeData(const QModelIndexList& indexes) const
 {
     QList<QUrl> urls;
     for (const QModelIndex& index : indexes) {
-        const QString path = m_library->audioPath(index.data(TakeRole).value<Take>());
+        const Take take = index.data(TakeRole).value<Take>();
+        const QString copy = dragCopyOf(take);
+        const QString path = !copy.isEmpty() && QFileInfo::exists(copy) ? copy : m_library->audioPath(take);
         if (QFileInfo::exists(path))
             urls.append(QUrl::fromLocalFile(path));
     }

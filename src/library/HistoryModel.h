@@ -1,9 +1,11 @@
 #pragma once
 
+#include "audio/AudioTags.h"
 #include "library/LibraryTypes.h"
 #include "model/Take.h"
 
 #include <QAbstractListModel>
+#include <QHash>
 #include <QList>
 #include <QPointer>
 
@@ -63,12 +65,17 @@ public:
     static QString details(const Take& take);
     /// The row showing take `id`, or -1 when it is not loaded.
     int rowOf(const QString& id) const;
+    /// Has the tagged copy that a drag of the take at `current` hands over made in the background
+    /// (LibraryService::prepareDragCopy), and made again when the take's tags change meanwhile. Connect the view's
+    /// current-changed to it: the musician drags the take they have just selected or played.
+    void prepareDrag(const QModelIndex& current);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
     bool canFetchMore(const QModelIndex& parent) const override;
-    /// Takes drag out of the list as their audio files (text/uri-list), into a DAW or a file manager.
+    /// Takes drag out of the list as audio files (text/uri-list), into a DAW or a file manager: the take's tagged copy
+    /// when prepareDrag() has one ready that still carries the take's tags (tempo and key included), else its clip.
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     QStringList mimeTypes() const override;
     QMimeData* mimeData(const QModelIndexList& indexes) const override;
@@ -85,6 +92,9 @@ private:
     void onTakeChanged(const Take& take);
     /// Re-reads when the newest matching take on disk is not in the list (another process added it).
     void onChangedOnDisk();
+    void onDragCopyReady(const Take& take, const QString& path);
+    /// The drag copy of `take` when one is ready and carries the take's tags as they are now, else empty.
+    QString dragCopyOf(const Take& take) const;
 
     /// Reads the first `rows` takes of the query again, resetting the model.
     void reload(int rows);
@@ -103,4 +113,11 @@ private:
     int m_pageSize = DefaultPageSize;
     bool m_hasMore = false;
     bool m_changing = false; ///< inside a change and its signals: no fetching (listeners ask again later)
+    struct DragCopy
+    {
+        QString path;
+        EmbeddedTags tags; ///< what the copy carries
+    };
+    QHash<QString, DragCopy> m_dragCopies; ///< by take id; only those whose file is still there
+    QString m_dragTakeId;                  ///< the take prepareDrag() was last given
 };

@@ -25,13 +25,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// English plurals without a translator loaded ("%n take(s)" would show as it is written).
-QString takesText(int n)
-{
-    return n == 1 ? QCoreApplication::translate("Library", "1 take")
-                  : QCoreApplication::translate("Library", "%1 takes").arg(n);
-}
-
 QString uniqueConnectionName()
 {
     static std::atomic<int> counter{0};
@@ -154,7 +147,7 @@ OpenReport Library::open(Opening opening)
         report.repairs = LibraryReconciler(*m_db, m_clips).reconcile();
         report.repairs.temporariesRemoved +=
             AtomicFile::removeAbandoned(m_options.favouritesDir) + AtomicFile::removeAbandoned(m_root + u"/rescued"_s);
-        report.message = describe(report.repairs);
+        report.message = LibraryReconciler::describe(report.repairs);
     }
     report.missingAudio = m_db->countAudioMissing();
     return report;
@@ -192,32 +185,6 @@ QString Library::whyNotWritable() const
             return qt_error_string(errno);
     }
     return {};
-}
-
-QString Library::describe(const Repairs& repairs)
-{
-    QStringList parts;
-    if (repairs.reattached > 0)
-        parts << tr("%1 found in the clips folder without an entry in the library: added back.")
-                     .arg(takesText(repairs.reattached));
-    if (repairs.indexUpdated > 0)
-        parts << tr("%1 had a change that was interrupted before it was recorded: completed from the take's "
-                    "sidecar.")
-                     .arg(takesText(repairs.indexUpdated));
-    if (repairs.sidecarsRestored > 0)
-        parts << tr("The sidecar of %1 was missing, damaged or out of date: written again from the library.")
-                     .arg(takesText(repairs.sidecarsRestored));
-    if (!repairs.damagedKept.isEmpty())
-        parts << tr("Damaged sidecars were kept aside as %1.").arg(repairs.damagedKept.join(u", "_s));
-    if (!repairs.recipesLost.isEmpty())
-        parts << tr("No readable recipe was left for %1 (%2): kept with what the audio tells.")
-                     .arg(takesText(int(repairs.recipesLost.size())), repairs.recipesLost.join(u", "_s));
-    if (repairs.nowMissing > 0)
-        parts << tr("The audio of %1 is missing; kept in the history and marked as missing.")
-                     .arg(takesText(repairs.nowMissing));
-    if (!repairs.unrepaired.isEmpty())
-        parts << tr("Could not repair: %1.").arg(repairs.unrepaired.join(u"; "_s));
-    return parts.join(u' ');
 }
 
 QString Library::moveAside(QString* error) const
@@ -340,6 +307,8 @@ std::optional<Take> Library::add(const GenerationResult& result, const QString& 
     take.serverCost = result.cost;
     take.requestId = result.requestId;
     take.remainingCredits = result.remainingCredits;
+    if (result.analysis)
+        take.setAnalysis(*result.analysis);
     take.parentId = parentId;
     take.audioRelativePath =
         ClipsFolder::dirFor(take.created) + u'/' + take.id + u'.' + audioFormatExtension(take.format);
@@ -531,6 +500,8 @@ bool Library::change(const QString& id, const std::function<bool(Take&, QString*
     // Should the sidecar not go back either, the note stays and the next open settles the two copies.
     if (committed || TakeSidecar::write(sidecarPath(*before), *before))
         m_clips.clearPending(after.id);
+    if (QString why; committed && !Favourites::follow(*before, after, audioPath(after), &why))
+        qWarning("Library: %s", qUtf8Printable(why));
     if (committed)
         emit takeChanged(after);
     return committed;
@@ -631,6 +602,22 @@ bool Library::set(const QString& id, const std::function<void(Take&)>& assign, Q
         error);
 }
 
+bool Library::setAnalysis(const QString& id, const MusicAnalysis& analysis, QString* error)
+{
+    return set(
+        id, [&analysis](Take& take) { take.setAnalysis(analysis); }, error);
+}
+
+bool Library::setTempoByUser(const QString& id, std::optional<double> bpm, QString* error)
+{
+    if (bpm && !(*bpm >= MinTempo && *bpm <= MaxTempo)) {
+        setError(error, tr("a tempo must be between %1 and %2 BPM").arg(MinTempo).arg(MaxTempo));
+        return false;
+    }
+    return set(
+        id, [bpm](Take& take) { take.bpmByUser = bpm; }, error);
+}
+
 bool Library::setTrashed(const QString& id, bool trashed, QString* error)
 {
     return set(
@@ -679,7 +666,8 @@ bool Library::exportTake(const QString& id, const QString& path, AudioFormat for
         return false;
     const AudioFormat target = format == AudioFormat::Unknown ? audioFormatFromName(path) : format;
     const AtomicFile::WriteResult written =
-        AudioFile::write(path, audio, target, overwrite ? AtomicFile::Mode::Replace : AtomicFile::Mode::NoReplace);
+        AudioFile::write(path, audio, target, overwrite ? AtomicFile::Mode::Replace : AtomicFile::Mode::NoReplace,
+                         Favourites::tagsFor(*take));
     if (!written.ok())
         setError(error, written.error);
     return written.ok();

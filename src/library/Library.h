@@ -98,13 +98,21 @@ public:
     /// Tags are trimmed; empty ones and repeats (ignoring case) are dropped.
     bool setTags(const QString& id, const QStringList& tags, QString* error = nullptr);
     bool setNote(const QString& id, const QString& note, QString* error = nullptr);
+    /// Keeps what the analysis found (tempo, key, loudness); the musician's tempo correction stays as it is. Here and
+    /// in setTempoByUser, a new tempo or key is written into the take's favourite copy too (Favourites::follow).
+    bool setAnalysis(const QString& id, const MusicAnalysis& analysis, QString* error = nullptr);
+    /// The musician's tempo for the take (a detected tempo doubled or halved, or typed), MinTempo..MaxTempo BPM; it
+    /// wins over the detected one from then on. Nothing: back to the detected tempo.
+    bool setTempoByUser(const QString& id, std::optional<double> bpm, QString* error = nullptr);
+    static constexpr double MinTempo = 20;
+    static constexpr double MaxTempo = 400;
     bool moveToTrash(const QString& id, QString* error = nullptr);
     bool restore(const QString& id, QString* error = nullptr);
     /// Deletes audio, sidecar and row of every trashed take for good; returns how many, or -1 with `error`.
     int emptyTrash(QString* error = nullptr);
     /// Writes the take to `path` as `format` (Unknown: from the extension): WAV, FLAC, Ogg or MP3, converted with
-    /// AudioCodec when needed, the stored bytes otherwise. Atomic; never overwrites an existing file unless
-    /// `overwrite`. Works on a read-only library too.
+    /// AudioCodec when needed, the stored samples otherwise, tagged like a favourite copy (Favourites::tagsFor).
+    /// Atomic; never overwrites an existing file unless `overwrite`. Works on a read-only library too.
     bool exportTake(const QString& id, const QString& path, AudioFormat format, bool overwrite,
                     QString* error = nullptr);
     /// Looks at both copies of every take, index and sidecar, and settles each by the library's rule (see
@@ -112,8 +120,6 @@ public:
     /// from the index. `repairs` says what was mended and what could not be (musicgen-cli library rebuild). Returns
     /// the number of takes indexed, or -1 with `error`.
     int rebuildIndex(Repairs* repairs = nullptr, QString* error = nullptr);
-    /// What `repairs` mended, in words; empty when nothing was.
-    static QString describe(const Repairs& repairs);
 
 signals:
     void takeAdded(const Take& take);

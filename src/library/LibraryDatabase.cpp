@@ -2,6 +2,7 @@
 
 #include "library/SqlSupport.h"
 #include "library/TakeFields.h"
+#include "model/TakeSearch.h"
 #include "model/TextUtils.h"
 
 #include <QCoreApplication>
@@ -350,10 +351,25 @@ QString LibraryDatabase::whereClause(const TakeQuery& query, QList<QVariant>* va
         conditions << u"requested_duration <= ?"_s;
         *values << query.maxDuration;
     }
-    // Quotes are not part of any word people look for; dropping them keeps both search paths alike.
-    const QStringList words = QString(query.search).replace(u'"', u' ').simplified().split(u' ', Qt::SkipEmptyParts);
+    if (query.analysedBefore > 0) {
+        conditions << u"analysis_version < ? AND audio_missing = 0"_s;
+        *values << query.analysedBefore;
+    }
+    const TakeSearch search = TakeSearch::parse(query.search);
+    if (search.tempo) {
+        conditions << u"coalesce(bpm_by_user, bpm) >= ? AND coalesce(bpm_by_user, bpm) < ?"_s;
+        *values << search.tempo->first << search.tempo->second;
+    }
+    if (!search.keys.isEmpty()) {
+        QStringList anyKey;
+        for (const MusicalKey& key : search.keys) {
+            anyKey << u"(key_root = ? AND key_minor = ?)"_s;
+            *values << key.root << int(key.minor);
+        }
+        conditions << u'(' + anyKey.join(" OR "_L1) + u')';
+    }
     QStringList indexedWords;
-    for (const QString& word : words) {
+    for (const QString& word : search.words) {
         // FTS5 tokens are made of letters and digits; anything else (emoji, "!!!") is found by substring instead.
         if (m_fullTextSearch && hasWordCharacter(word)) {
             indexedWords << word;

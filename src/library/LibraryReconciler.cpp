@@ -6,6 +6,7 @@
 #include "model/TextUtils.h"
 #include "platform/AtomicFile.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QSet>
@@ -232,4 +233,38 @@ int LibraryReconciler::rebuild(Repairs* repairs, QString* error)
     for (const QString& id : pending)
         m_clips.markPending(id, nullptr);
     return -1;
+}
+
+QString LibraryReconciler::describe(const Repairs& repairs)
+{
+    QStringList parts;
+    if (repairs.reattached > 0)
+        parts << QCoreApplication::translate(
+                     "Library", "%1 found in the clips folder without an entry in the library: added back.")
+                     .arg(takesText(repairs.reattached));
+    if (repairs.indexUpdated > 0)
+        parts << QCoreApplication::translate(
+                     "Library",
+                     "%1 had a change that was interrupted before it was recorded: completed from the take's "
+                     "sidecar.")
+                     .arg(takesText(repairs.indexUpdated));
+    if (repairs.sidecarsRestored > 0)
+        parts << QCoreApplication::translate(
+                     "Library",
+                     "The sidecar of %1 was missing, damaged or out of date: written again from the library.")
+                     .arg(takesText(repairs.sidecarsRestored));
+    if (!repairs.damagedKept.isEmpty())
+        parts << QCoreApplication::translate("Library", "Damaged sidecars were kept aside as %1.")
+                     .arg(repairs.damagedKept.join(u", "_s));
+    if (!repairs.recipesLost.isEmpty())
+        parts << QCoreApplication::translate("Library",
+                                             "No readable recipe was left for %1 (%2): kept with what the audio tells.")
+                     .arg(takesText(int(repairs.recipesLost.size())), repairs.recipesLost.join(u", "_s));
+    if (repairs.nowMissing > 0)
+        parts << QCoreApplication::translate("Library",
+                                             "The audio of %1 is missing; kept in the history and marked as missing.")
+                     .arg(takesText(repairs.nowMissing));
+    if (!repairs.unrepaired.isEmpty())
+        parts << QCoreApplication::translate("Library", "Could not repair: %1.").arg(repairs.unrepaired.join(u"; "_s));
+    return parts.join(u' ');
 }

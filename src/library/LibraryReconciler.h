@@ -37,6 +37,8 @@ public:
     /// Takes whose files are both gone stay, flagged missing. Returns how many takes the index holds afterwards,
     /// or -1 with `error` set (the index is then as it was; sidecars already mended stay mended).
     int rebuild(Repairs* repairs, QString* error);
+    /// What `repairs` mended, in words; empty when nothing was.
+    static QString describe(const Repairs& repairs);
 
 private:
     /// Settles take `id`'s two copies: the sidecar `entry` found and the index's `row` (nothing: no row). Writes

@@ -1,6 +1,7 @@
 #include "library/LibraryService.h"
 
 #include "library/ClipFile.h"
+#include "library/Favourites.h"
 #include "library/Library.h"
 
 #include <QDir>
@@ -137,22 +138,33 @@ void LibraryService::setFavourite(const QString& id, bool favourite)
     });
 }
 
-void LibraryService::moveToTrash(const QString& id)
+void LibraryService::change(std::function<bool(Library&, QString*)> edit)
 {
-    post([this, id](Library& library) {
+    post([this, edit = std::move(edit)](Library& library) {
         QString error;
-        if (!library.moveToTrash(id, &error))
+        if (!edit(library, &error))
             report(&LibraryService::failed, error);
     });
 }
 
+void LibraryService::moveToTrash(const QString& id)
+{
+    change([id](Library& library, QString* error) { return library.moveToTrash(id, error); });
+}
+
 void LibraryService::restore(const QString& id)
 {
-    post([this, id](Library& library) {
-        QString error;
-        if (!library.restore(id, &error))
-            report(&LibraryService::failed, error);
-    });
+    change([id](Library& library, QString* error) { return library.restore(id, error); });
+}
+
+void LibraryService::setAnalysis(const QString& id, const MusicAnalysis& analysis)
+{
+    change([id, analysis](Library& library, QString* error) { return library.setAnalysis(id, analysis, error); });
+}
+
+void LibraryService::setTempoByUser(const QString& id, std::optional<double> bpm)
+{
+    change([id, bpm](Library& library, QString* error) { return library.setTempoByUser(id, bpm, error); });
 }
 
 void LibraryService::exportTake(const QString& id, const QString& path, AudioFormat format)
@@ -165,5 +177,22 @@ void LibraryService::exportTake(const QString& id, const QString& path, AudioFor
         }
         if (const auto take = library.find(id))
             report(&LibraryService::exported, *take, path);
+    });
+}
+
+void LibraryService::prepareDragCopy(const QString& id)
+{
+    post([this, id](Library& library) {
+        QString error;
+        const std::optional<Take> take = library.find(id, &error);
+        const QByteArray audio = take ? library.readAudio(*take, &error) : QByteArray();
+        const std::optional<QString> path =
+            audio.isEmpty() ? std::nullopt
+                            : Favourites::saveDragCopy(m_root + u"/drag"_s, library.options().fileNameTemplate, *take,
+                                                       audio, DragCopiesKept, &error);
+        if (path)
+            report(&LibraryService::dragCopyReady, *take, *path);
+        else
+            qWarning("LibraryService: take %s drags out as its clip: %s", qUtf8Printable(id), qUtf8Printable(error));
     });
 }

@@ -18,8 +18,8 @@ class Library;
 /// set of signals that say what happened.
 ///
 /// Reads (pages of the history, a take, a count) go through a connection of the caller's thread and cost a few
-/// milliseconds. Writes — a take's audio, sidecar and row, favourite copies, exports, trash — are queued in order
-/// on the writer thread with its own connection, so the window never waits for a disk; their results come back
+/// milliseconds. Writes — a take's audio, sidecar and row, favourite copies, exports, drag copies, trash — are queued
+/// in order on the writer thread with its own connection, so the window never waits for a disk; their results come back
 /// as signals on the caller's thread. A paid take the library cannot keep is still written under rescued/.
 class LibraryService final : public QObject
 {
@@ -56,6 +56,18 @@ public:
     void moveToTrash(const QString& id);
     void restore(const QString& id);
     void exportTake(const QString& id, const QString& path, AudioFormat format);
+    /// Keeps what the analysis found (takeChanged follows).
+    void setAnalysis(const QString& id, const MusicAnalysis& analysis);
+    /// The musician's tempo for the take; nothing: back to the detected one (Library::setTempoByUser).
+    void setTempoByUser(const QString& id, std::optional<double> bpm);
+
+    /// How many drag copies <root>/drag keeps: the ones most recently asked for.
+    static constexpr int DragCopiesKept = 20;
+    /// Makes the copy a drag of take `id` hands over (dragCopyReady follows): its audio tagged like a favourite copy,
+    /// tempo and key included, named by the favourites' file-name template, in <root>/drag, where only the last
+    /// DragCopiesKept are kept (Favourites::saveDragCopy). The clips themselves stay exactly as received. A copy
+    /// that cannot be made is only logged: the drag then hands over the clip.
+    void prepareDragCopy(const QString& id);
 
 signals:
     void takeAdded(const Take& take);
@@ -63,6 +75,8 @@ signals:
     void takeChanged(const Take& take);
     void favouriteSaved(const Take& take, const QString& path);
     void exported(const Take& take, const QString& path);
+    /// The drag copy of `take`, as it was when the copy was made, is ready at `path`.
+    void dragCopyReady(const Take& take, const QString& path);
     /// The index changed on disk since the last look: another process (musicgen-cli) wrote to it, or this
     /// service's own writer did. Listeners that show takes re-read what they may have missed.
     void changedOnDisk();
@@ -72,6 +86,8 @@ signals:
 private:
     /// Runs `work` on the writer thread with its open library.
     void post(std::function<void(Library&)> work);
+    /// Runs `edit` on the writer thread; its error, if it fails, is reported as `failed`.
+    void change(std::function<bool(Library&, QString*)> edit);
     void pollForChanges();
     /// Emits `signal` with `args` on the service's own thread, as the class promises, from the writer thread.
     template <typename... Signal, typename... Args> void report(void (LibraryService::*signal)(Signal...), Args... args)

@@ -25,13 +25,17 @@ struct LibraryOptions
 /// Which takes to list. Results are always newest first.
 struct TakeQuery
 {
-    QString search; ///< words, each matched as a prefix against prompt and tags; all must match
+    /// What the search box holds (TakeSearch): words, each matched as a prefix against prompt and tags, and the
+    /// `bpm:`, `key:` and `compatible:` filters; all must match.
+    QString search;
     bool favouritesOnly = false;
     QString provider;     ///< empty: any
     int minDuration = 0;  ///< requested seconds; 0: no bound
     int maxDuration = 0;  ///< requested seconds; 0: no bound
     bool trashed = false; ///< false: only takes not in the trash; true: only the trash
-    int limit = 100;      ///< <= 0: no limit
+    /// Above 0: only takes with their audio whose analysis is older than this version (what is left to analyse).
+    int analysedBefore = 0;
+    int limit = 100; ///< <= 0: no limit
     int offset = 0;
     /// Keyset paging: when `olderThanId` is set, only the takes that come after the take (olderThan, olderThanId)
     /// in newest-first order (ties in `created` are ordered by TakeId::toNumber). Stable while takes are added,
@@ -41,7 +45,7 @@ struct TakeQuery
 };
 
 /// What the library mended while keeping its two copies of every take, the index and the sidecars, in line
-/// (LibraryReconciler; Library::describe() puts it in words).
+/// (LibraryReconciler; LibraryReconciler::describe() puts it in words).
 struct Repairs
 {
     int reattached = 0;         ///< clips found without an entry in the index and indexed again

@@ -57,6 +57,16 @@ const Field Fields[] = {
     {"revision"_L1, "revision"_L1, &Take::revision, Scope::ChangeLater},
     {"serverCost"_L1, "server_cost"_L1, &Take::serverCost},
     {"requestId"_L1, "request_id"_L1, &Take::requestId},
+    {"analysisVersion"_L1, "analysis_version"_L1, &Take::analysisVersion, Scope::ChangeLater},
+    {"bpm"_L1, "bpm"_L1, &Take::bpm, Scope::ChangeLater},
+    {"bpmConfidence"_L1, "bpm_confidence"_L1, &Take::bpmConfidence, Scope::ChangeLater},
+    {"downbeatSeconds"_L1, "downbeat_seconds"_L1, &Take::downbeatSeconds, Scope::ChangeLater},
+    {"bpmByUser"_L1, "bpm_by_user"_L1, &Take::bpmByUser, Scope::ChangeLater},
+    {"keyRoot"_L1, "key_root"_L1, &Take::keyRoot, Scope::ChangeLater},
+    {"keyMinor"_L1, "key_minor"_L1, &Take::keyMinor, Scope::ChangeLater},
+    {"keyConfidence"_L1, "key_confidence"_L1, &Take::keyConfidence, Scope::ChangeLater},
+    {"loudnessLufs"_L1, "loudness_lufs"_L1, &Take::loudnessLufs, Scope::ChangeLater},
+    {"truePeakDbtp"_L1, "true_peak_dbtp"_L1, &Take::truePeakDbtp, Scope::ChangeLater},
 };
 
 bool inScope(const Field& field, Scope scope)
@@ -116,22 +126,22 @@ void readJson(const QJsonValue& json, QDateTime& value)
 
 void readJson(const QJsonValue& json, int& value)
 {
-    value = json.toInt();
+    value = json.toInt(value);
 }
 
 void readJson(const QJsonValue& json, qint64& value)
 {
-    value = json.toInteger();
+    value = json.toInteger(value);
 }
 
 void readJson(const QJsonValue& json, double& value)
 {
-    value = json.toDouble();
+    value = json.toDouble(value);
 }
 
 void readJson(const QJsonValue& json, bool& value)
 {
-    value = json.toBool();
+    value = json.toBool(value);
 }
 
 void readJson(const QJsonValue& json, std::optional<double>& value)

@@ -2,6 +2,7 @@
 
 #include "model/AudioFormat.h"
 #include "model/GenerationRequest.h"
+#include "model/MusicAnalysis.h"
 
 #include <QByteArray>
 #include <QMetaType>
@@ -62,6 +63,9 @@ struct GenerationResult
     std::optional<double> remainingCredits;
     std::optional<double> cost; ///< dollars, as the server said (x-cost, metrics.cost); nothing when it did not
     QString requestId;          ///< the server's id for the request, as its console lists it
+    /// The audio's tempo, key and loudness, measured once the provider delivered it (GenerationService); the
+    /// library keeps it with the take.
+    std::optional<MusicAnalysis> analysis;
     GenerationError error;
 
     bool ok() const { return !error.isError(); }

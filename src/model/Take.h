@@ -2,6 +2,7 @@
 
 #include "model/AudioFormat.h"
 #include "model/GenerationRequest.h"
+#include "model/MusicAnalysis.h"
 
 #include <QDateTime>
 #include <QMetaType>
@@ -50,10 +51,48 @@ struct Take
     /// crash between writing one and the other) the copy with the higher revision is known to be the newer one.
     int revision = 0;
 
+    // What listening to the take found (analysis/TakeAnalysis.h); for offline takes, the tempo and key the engine
+    // composed. Each is filled once analysisVersion is set.
+    int analysisVersion = 0;         ///< the analysis that filled the fields below; 0: not analysed yet
+    double bpm = 0;                  ///< detected tempo; 0: none (no steady pulse, or too short to tell)
+    double bpmConfidence = 0;        ///< 0..1
+    double downbeatSeconds = 0;      ///< where the first bar starts: the beat grid is this plus whole beats
+    std::optional<double> bpmByUser; ///< the musician's correction (x2, /2): wins over `bpm`, kept on re-analysis
+    int keyRoot = -1;                ///< pitch class of the tonic 0..11; -1: no key found
+    bool keyMinor = false;
+    double keyConfidence = 0;           ///< 0..1
+    std::optional<double> loudnessLufs; ///< integrated loudness, EBU R128; nothing for silence
+    std::optional<double> truePeakDbtp; ///< highest true peak, dBTP
+
     /// What the take cost: the server's figure when it gave one, else the estimate.
     double cost() const { return serverCost.value_or(estimatedCost); }
     /// Where cost() comes from: "server" or "estimate".
     QString costSource() const { return QString::fromLatin1(serverCost ? "server" : "estimate"); }
+
+    /// The tempo to trust: the musician's correction, else the detected one; 0 when unknown.
+    double tempo() const { return bpmByUser.value_or(bpm); }
+    /// Seconds per beat at tempo(); 0 when the tempo is unknown.
+    double beatSeconds() const { return tempo() > 0 ? 60.0 / tempo() : 0; }
+    MusicalKey key() const { return MusicalKey{keyRoot, keyMinor}; }
+
+    /// The analysis the take keeps (the musician's tempo correction aside, which an analysis never changes).
+    MusicAnalysis analysis() const
+    {
+        return MusicAnalysis{analysisVersion, bpm,           bpmConfidence, downbeatSeconds, {},
+                             key(),           keyConfidence, loudnessLufs,  truePeakDbtp};
+    }
+    void setAnalysis(const MusicAnalysis& found)
+    {
+        analysisVersion = found.version;
+        bpm = found.bpm;
+        bpmConfidence = found.bpmConfidence;
+        downbeatSeconds = found.downbeatSeconds;
+        keyRoot = found.key.isValid() ? found.key.root : -1;
+        keyMinor = found.key.isValid() && found.key.minor;
+        keyConfidence = found.keyConfidence;
+        loudnessLufs = found.loudnessLufs;
+        truePeakDbtp = found.truePeakDbtp;
+    }
 
     /// The request that makes this take again (same prompt, duration and seed).
     GenerationRequest request() const { return GenerationRequest{prompt, requestedDuration, seed}; }

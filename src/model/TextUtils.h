@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QChar>
+#include <QCoreApplication>
 #include <QString>
 
 /// Fills the optional error out-parameter that fallible functions take (`QString* error = nullptr`).
@@ -26,4 +27,11 @@ inline QString truncateUtf8(const QString& text, int maxBytes)
         end += pair ? 2 : 1;
     }
     return text.left(end);
+}
+
+/// "1 take", "3 takes": English plurals without a translator loaded ("%n take(s)" would show as it is written).
+inline QString takesText(int n)
+{
+    return n == 1 ? QCoreApplication::translate("Library", "1 take")
+                  : QCoreApplication::translate("Library", "%1 takes").arg(n);
 }

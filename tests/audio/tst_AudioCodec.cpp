@@ -20,6 +20,8 @@ private slots:
     void probeRejectsWhatIsNotAudio_data();
     void probeRejectsWhatIsNotAudio();
     void convertKeepsRateChannelsAndLength();
+    void decodeReadsEveryFormat_data();
+    void decodeReadsEveryFormat();
     void peaksOfSilenceAndSquare();
     void peaksMixChannels();
     void peaksRefuseNonsense();
@@ -129,6 +131,9 @@ void TestAudioCodec::probeRejectsWhatIsNotAudio()
     QString whyNot;
     QVERIFY(!AudioCodec::probe(bytes, &whyNot).has_value());
     QVERIFY2(whyNot.contains(reasonMentions), qPrintable(whyNot));
+    whyNot.clear();
+    QVERIFY(!AudioCodec::decode(bytes, &whyNot).has_value());
+    QVERIFY2(whyNot.contains(reasonMentions), qPrintable(whyNot));
 }
 
 void TestAudioCodec::convertKeepsRateChannelsAndLength()
@@ -146,6 +151,31 @@ void TestAudioCodec::convertKeepsRateChannelsAndLength()
     QCOMPARE(info->channels, 2);
     QCOMPARE(info->sampleRate, 44100);
     QCOMPARE(info->frames, qint64(66150));
+}
+
+void TestAudioCodec::decodeReadsEveryFormat_data()
+{
+    probeReadsEveryFormat_data();
+}
+
+void TestAudioCodec::decodeReadsEveryFormat()
+{
+    QFETCH(AudioFormat, format);
+    QString whyNot;
+    const QByteArray encoded = TestFormats::sine(format, 2.0, &whyNot); // 440 Hz at 16000/32768, 32 kHz mono
+    QVERIFY2(!encoded.isEmpty(), qPrintable(whyNot));
+    const auto decoded = AudioCodec::decode(encoded, &whyNot);
+    QVERIFY2(decoded.has_value(), qPrintable(whyNot));
+    QCOMPARE(decoded->sampleRate, 32000);
+    QCOMPARE(decoded->channels, 1);
+    const auto seconds = double(decoded->samples.size()) / 32000;
+    QVERIFY2(std::abs(seconds - 2.0) < 0.1, qPrintable(QString::number(seconds)));
+    // The tone's level survives every codec: RMS of a sine is its amplitude over sqrt(2).
+    double energy = 0;
+    for (const float sample : decoded->samples)
+        energy += double(sample) * sample;
+    const double rms = std::sqrt(energy / double(decoded->samples.size()));
+    QVERIFY2(std::abs(rms - 16000.0 / 32768 / std::sqrt(2.0)) < 0.02, qPrintable(QString::number(rms)));
 }
 
 void TestAudioCodec::peaksOfSilenceAndSquare()

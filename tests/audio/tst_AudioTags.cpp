@@ -1,4 +1,5 @@
 #include "TestAudio.h"
+#include "TestFfprobe.h"
 #include "TestFormats.h"
 #include "TestSndFile.h"
 #include "audio/AudioCodec.h"
@@ -6,6 +7,7 @@
 #include "audio/SndFileMemory.h"
 #include "model/GenerationRequest.h"
 
+#include <QJsonDocument>
 #include <QTest>
 
 #include <vector>
@@ -56,7 +58,32 @@ EmbeddedTags recipeTags(const QString& prompt)
     tags.comment = u"{\"prompt\":\"%1\",\"seed\":42}"_s.arg(prompt);
     tags.software = u"MusicGen Studio 9.9.9"_s;
     tags.shortComment = u"{\"seed\":42,\"promptTruncated\":true}"_s;
+    tags.bpm = 121;
+    tags.key = u"Ebm"_s;
     return tags;
+}
+
+// A row for each codec the app writes, named as the rows of the other tables.
+void codecRows()
+{
+    QTest::addColumn<Codec>("codec");
+    QTest::newRow("wav") << Codec::Wav;
+    QTest::newRow("flac") << Codec::Flac;
+    QTest::newRow("ogg vorbis") << Codec::OggVorbis;
+    QTest::newRow("ogg opus") << Codec::OggOpus;
+    QTest::newRow("mp3") << Codec::Mp3;
+}
+
+AudioFormat formatOf(Codec codec)
+{
+    switch (codec) {
+    case Codec::Wav: return AudioFormat::Wav;
+    case Codec::Flac: return AudioFormat::Flac;
+    case Codec::OggVorbis:
+    case Codec::OggOpus: return AudioFormat::Ogg;
+    case Codec::Mp3: return AudioFormat::Mp3;
+    }
+    return AudioFormat::Unknown;
 }
 
 } // namespace
@@ -74,6 +101,10 @@ private slots:
     void mp3TagIsId3v23();
     void writingAgainReplaces_data();
     void writingAgainReplaces();
+    void ffprobeSeesTempoAndKey_data();
+    void ffprobeSeesTempoAndKey();
+    void noTempoOrKeyRemovesThem_data();
+    void noTempoOrKeyRemovesThem();
     void refusesWhatItCannotTag();
 };
 
@@ -110,6 +141,8 @@ void TestAudioTags::roundTrip()
     QCOMPARE(read->title, tags.title);
     QCOMPARE(read->comment, tags.comment);
     QCOMPARE(read->software, tags.software);
+    QCOMPARE(read->bpm, 121);
+    QCOMPARE(read->key, u"Ebm"_s);
 
     // The audio is untouched: the same samples decode, for Ogg too (only its comment header changed).
     const Decoded before = decode(audio);
@@ -196,6 +229,76 @@ void TestAudioTags::writingAgainReplaces()
     QVERIFY(!twice->contains("first"));
     if (codec != Codec::Mp3)
         QCOMPARE(decode(*twice).title, u"second"_s);
+}
+
+void TestAudioTags::ffprobeSeesTempoAndKey_data()
+{
+    codecRows();
+}
+
+void TestAudioTags::ffprobeSeesTempoAndKey()
+{
+    if (!TestFfprobe::available())
+        QSKIP("ffprobe is not on PATH: it reads the tags as FFmpeg-based players do");
+    QFETCH(Codec, codec);
+    const auto tagged = AudioTags::write(fixture(codec), recipeTags(u"Café 🎷"_s));
+    QVERIFY(tagged);
+    QString why;
+    const TestFfprobe::View view = TestFfprobe::view(formatOf(codec));
+    const auto shown = TestFfprobe::tags(*tagged, formatOf(codec), &why);
+    QVERIFY2(shown, qPrintable(why));
+    const QByteArray json = QJsonDocument(*shown).toJson(QJsonDocument::Compact);
+    QVERIFY2(shown->value(view.title).toString() == u"Café 🎷"_s, json.constData());
+    if (codec == Codec::Wav) {
+        // The INFO list: its software field, and no tempo or key (those are in the ID3 chunk FFmpeg skips).
+        QVERIFY2(shown->value(u"encoder").toString() == u"MusicGen Studio 9.9.9"_s, json.constData());
+        QVERIFY2(!json.contains("121") && !json.contains("Ebm"), json.constData());
+        return;
+    }
+    QVERIFY2(shown->value(view.tempo).toString() == u"121"_s, json.constData());
+    QVERIFY2(shown->value(view.key).toString() == u"Ebm"_s, json.constData());
+}
+
+void TestAudioTags::noTempoOrKeyRemovesThem_data()
+{
+    codecRows();
+}
+
+void TestAudioTags::noTempoOrKeyRemovesThem()
+{
+    QFETCH(Codec, codec);
+    const QByteArray audio = fixture(codec);
+    EmbeddedTags tags = recipeTags(u"re-analysed"_s);
+    tags.bpm = 128;
+    tags.key = u"F#"_s;
+    const auto once = AudioTags::write(audio, tags);
+    QVERIFY(once);
+    QCOMPARE(AudioTags::read(*once)->bpm, 128);
+    QCOMPARE(AudioTags::read(*once)->key, u"F#"_s);
+
+    // The take was analysed again and has neither now: the file must not keep the old values.
+    tags.bpm = 0;
+    tags.key.clear();
+    const auto twice = AudioTags::write(*once, tags);
+    QVERIFY(twice);
+    const auto read = AudioTags::read(*twice);
+    QVERIFY(read);
+    QCOMPARE(read->bpm, 0);
+    QCOMPARE(read->key, QString());
+    QCOMPARE(read->title, tags.title);
+    for (const char* name : {"TBPM", "TKEY", "BPM=", "INITIALKEY="})
+        QVERIFY2(!twice->contains(name), name);
+    QVERIFY(decode(*twice).samples == decode(audio).samples);
+
+    if (!TestFfprobe::available() || codec == Codec::Wav)
+        return;
+    QString why;
+    const TestFfprobe::View view = TestFfprobe::view(formatOf(codec));
+    const auto shown = TestFfprobe::tags(*twice, formatOf(codec), &why);
+    QVERIFY2(shown, qPrintable(why));
+    QVERIFY(!shown->contains(view.tempo));
+    QVERIFY(!shown->contains(view.key));
+    QCOMPARE(shown->value(view.title).toString(), tags.title);
 }
 
 void TestAudioTags::refusesWhatItCannotTag()

@@ -80,7 +80,7 @@ void TestAudioPlayback::aTakePlaysThroughTheSoundSystem()
         settings.sync();
     }
     Studio studio({home.filePath(u"data"_s), home.filePath(u"settings.ini"_s)}, std::make_unique<MediaPlayerBackend>());
-    MainWindow window(&studio.settings(), &studio.session(), &studio.library(), &studio.player());
+    MainWindow window(&studio.settings(), &studio.session(), &studio.library(), &studio.player(), &studio.analysis());
     window.show();
 
     const QString recording = home.filePath(u"recording.wav"_s);

@@ -1,11 +1,15 @@
 #include "FakePlayerBackend.h"
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
+#include "TestTakes.h"
+#include "audio/AudioTags.h"
 #include "generation/GenerationService.h"
 #include "generation/Session.h"
 #include "gui/MainWindow.h"
 #include "gui/Studio.h"
+#include "gui/history/TakeDelegate.h"
 #include "library/HistoryModel.h"
+#include "library/Library.h"
 #include "library/LibraryService.h"
 #include "platform/Settings.h"
 
@@ -51,6 +55,8 @@ private slots:
     void retryAfterANetworkError();
     void parallelTakesHaveDistinctSeeds();
     void historySearchFilters();
+    void takesShowTempoKeyAndLoudness();
+    void takesKeptBeforeTheAnalysisAreAnalysed();
     void takesFromTheCommandLineAppear();
     void theFormIsRememberedAcrossRestarts();
     void authenticationErrorOpensSettingsAtTheKey();
@@ -101,7 +107,7 @@ void TestMainWindow::open(Settings::ProviderChoice provider)
     m_studio = std::make_unique<Studio>(Studio::Paths{m_home->filePath(u"data"_s), m_home->filePath(u"settings.ini"_s)},
                                         std::move(backend));
     m_window = std::make_unique<MainWindow>(&m_studio->settings(), &m_studio->session(), &m_studio->library(),
-                                            &m_studio->player());
+                                            &m_studio->player(), &m_studio->analysis());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
 }
@@ -152,10 +158,17 @@ void TestMainWindow::generateAddsATakeThatPlays()
     QTRY_COMPARE(m_backend->current, PlayerBackend::State::Playing);
     QCOMPARE(m_backend->source, QUrl::fromLocalFile(m_studio->library().audioPath(take)));
     QTRY_VERIFY(jobRow() == nullptr); // a finished take leaves the jobs area
-    // Dragged out of the history, the take is its audio file.
-    std::unique_ptr<QMimeData> drag(m_window->historyModel()->mimeData({m_window->historyModel()->index(0)}));
-    QVERIFY(drag);
-    QCOMPARE(drag->urls(), QList<QUrl>{QUrl::fromLocalFile(m_studio->library().audioPath(take))});
+    // Dragged out of the history, the selected take is a copy of its audio tagged with its tempo and key, made in
+    // the background (the clip itself until then).
+    const auto draggedTempo = [this] {
+        const std::unique_ptr<QMimeData> drag(m_window->historyModel()->mimeData({m_window->historyModel()->index(0)}));
+        QFile file(drag && drag->urls().size() == 1 ? drag->urls().constFirst().toLocalFile() : QString());
+        const bool copy =
+            QFileInfo(file).absolutePath() == QFileInfo(m_studio->library().rootDir() + u"/drag"_s).absoluteFilePath();
+        const auto tags = copy && file.open(QIODevice::ReadOnly) ? AudioTags::read(file.readAll()) : std::nullopt;
+        return tags ? tags->bpm : -1;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(draggedTempo(), qRound(m_window->historyModel()->takeAt(0).tempo()), 10000);
     QVERIFY(find<QLabel>("spendStatus")->text().contains(u"$0.000"_s)); // offline takes cost nothing
 }
 
@@ -300,6 +313,62 @@ void TestMainWindow::historySearchFilters()
     QTRY_COMPARE(m_window->historyModel()->rowCount(), 2);
     search->clear();
     QTRY_COMPARE(m_window->historyModel()->rowCount(), 3);
+}
+
+void TestMainWindow::takesShowTempoKeyAndLoudness()
+{
+    open(Settings::ProviderChoice::Offline);
+    typePrompt(u"techno at 128 bpm in F minor"_s, 4);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 20000);
+    const Take take = m_window->historyModel()->takeAt(0);
+    QCOMPARE(take.bpm, 128.0);
+    QCOMPARE(take.key().shortName(), u"Fm"_s);
+    const QStringList chips = TakeDelegate::chipsOf(take);
+    QCOMPARE(chips.mid(0, 2), (QStringList{u"128 BPM"_s, u"F minor"_s}));
+    QVERIFY2(chips.value(2).endsWith(u" LUFS"_s) && chips.value(2).startsWith(u"−1"_s), qPrintable(chips.join(u'|')));
+    auto* nowPlaying = find<QLabel>("nowPlayingLabel");
+    QTRY_VERIFY2(nowPlaying->text().contains(u"128 BPM · F minor · −1"_s), qPrintable(nowPlaying->text()));
+
+    // The detector's commonest mistake is an octave: / halves the tempo, * doubles it, and the choice is kept.
+    auto* list = find<QListView>("historyList");
+    list->setCurrentIndex(m_window->historyModel()->index(0));
+    list->setFocus();
+    QTest::keyClick(list, Qt::Key_Slash);
+    QTRY_COMPARE(m_window->historyModel()->takeAt(0).bpmByUser, std::optional(64.0));
+    QTRY_VERIFY2(nowPlaying->text().contains(u"64 BPM"_s), qPrintable(nowPlaying->text()));
+    // Now the take differs from what the prompt asked, and says so.
+    QVERIFY(TakeDelegate::chipsOf(m_window->historyModel()->takeAt(0)).contains(u"asked 128 BPM, got 64"_s));
+    QTest::keyClick(list, Qt::Key_Asterisk);
+    QTRY_COMPARE(m_window->historyModel()->takeAt(0).bpmByUser, std::nullopt); // back at the detected tempo
+
+    auto* search = find<QLineEdit>("searchEdit");
+    search->setText(u"bpm:120-130 key:Fm"_s);
+    QTRY_COMPARE(m_window->historyModel()->rowCount(), 1);
+    search->setText(u"compatible:Cm"_s); // F minor is a fifth below C minor
+    QTRY_COMPARE(m_window->historyModel()->rowCount(), 1);
+    search->setText(u"key:Am"_s);
+    QTRY_COMPARE(m_window->historyModel()->rowCount(), 0);
+}
+
+void TestMainWindow::takesKeptBeforeTheAnalysisAreAnalysed()
+{
+    {
+        Library library(m_home->filePath(u"data"_s));
+        QVERIFY(library.open().ok);
+        for (int seed = 1; seed <= 3; ++seed)
+            QVERIFY(library.add(TestTakes::result(u"kept before the analysis"_s, seed, 2, u"segmind", 2.0)));
+    }
+    open(Settings::ProviderChoice::Offline);
+    auto* status = find<QLabel>("analysisStatus");
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->historyModel()->takeAt(0).analysisVersion > 0 &&
+                                 m_window->historyModel()->takeAt(2).analysisVersion > 0,
+                             20000);
+    QTRY_VERIFY(status->isHidden());
+    // A steady tone: loudness and a key, no tempo to find.
+    const Take take = m_window->historyModel()->takeAt(1);
+    QVERIFY(take.loudnessLufs);
+    QCOMPARE(take.bpm, 0.0);
 }
 
 void TestMainWindow::takesFromTheCommandLineAppear()

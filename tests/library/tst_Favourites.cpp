@@ -1,4 +1,5 @@
 #include "TestAudio.h"
+#include "TestFfprobe.h"
 #include "TestFormats.h"
 #include "TestSndFile.h"
 #include "TestTakes.h"
@@ -6,12 +7,15 @@
 #include "audio/AudioTags.h"
 #include "library/Favourites.h"
 #include "library/Library.h"
+#include "library/TakeSidecar.h"
+#include "platform/AtomicFile.h"
 #include "platform/FileNames.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -52,6 +56,18 @@ TestSndFile::Decoded decodeFile(const QString& path)
     return TestSndFile::decode(readFile(path));
 }
 
+QDateTime modified(const QString& path)
+{
+    return QFileInfo(path).lastModified();
+}
+
+void setModified(const QString& path, const QDateTime& time)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.setFileTime(time, QFileDevice::FileModificationTime));
+}
+
 } // namespace
 
 class TestFavourites final : public QObject
@@ -63,10 +79,16 @@ private slots:
     void neverOverwrites();
     void embeddedTags_data();
     void embeddedTags();
+    void tempoAndKeyOfTheTake_data();
+    void tempoAndKeyOfTheTake();
     void copiesHonourTheUmask();
     void unwritableFolder();
     void favouriteThroughTheLibrary();
     void missingAudioChangesNothing();
+    void dragCopiesStayFew();
+    void theCopyFollowsTheTempoAndKey_data();
+    void theCopyFollowsTheTempoAndKey();
+    void aCopyTheMusicianReplacedIsLeftAlone();
 };
 
 void TestFavourites::namedByTheTemplate()
@@ -136,6 +158,10 @@ void TestFavourites::embeddedTags()
     Take take = sampleTake(prompt);
     take.format = format;
     take.tags = {u"late night"_s};
+    take.analysisVersion = 1;
+    take.bpm = 120.6;
+    take.keyRoot = 3;
+    take.keyMinor = true;
 
     QTemporaryDir dir;
     QString error;
@@ -159,6 +185,17 @@ void TestFavourites::embeddedTags()
     QCOMPARE(recipe.value("seed"_L1).toInt(), 42);
     QCOMPARE(recipe.value("schema"_L1).toInt(), 1);
     QVERIFY(!recipe.contains("promptTruncated"_L1));
+    QCOMPARE(tags->bpm, 121);
+    QCOMPARE(tags->key, u"Ebm"_s);
+
+    // FFmpeg-based players see the tempo and key too (in a WAV they read only the INFO list, which has neither).
+    if (TestFfprobe::available() && format != AudioFormat::Wav) {
+        const auto shown = TestFfprobe::tags(copy, format, &error);
+        QVERIFY2(shown, qPrintable(error));
+        const TestFfprobe::View view = TestFfprobe::view(format);
+        QCOMPARE(shown->value(view.tempo).toString(), u"121"_s);
+        QCOMPARE(shown->value(view.key).toString(), u"Ebm"_s);
+    }
 
     if (format == AudioFormat::Mp3)
         return;
@@ -179,6 +216,38 @@ void TestFavourites::embeddedTags()
         QCOMPARE(seen.title, take.prompt);
         QCOMPARE(seen.comment, tags->comment);
     }
+}
+
+void TestFavourites::tempoAndKeyOfTheTake_data()
+{
+    QTest::addColumn<double>("bpm");
+    QTest::addColumn<double>("bpmByUser"); // 0: no correction
+    QTest::addColumn<int>("keyRoot");
+    QTest::addColumn<bool>("keyMinor");
+    QTest::addColumn<int>("taggedBpm");
+    QTest::addColumn<QString>("taggedKey");
+    QTest::newRow("not analysed") << 0.0 << 0.0 << -1 << false << 0 << QString();
+    QTest::newRow("rounded up") << 120.6 << 0.0 << 9 << true << 121 << u"Am"_s;
+    QTest::newRow("rounded down") << 89.4 << 0.0 << 6 << false << 89 << u"F#"_s;
+    QTest::newRow("the musician's tempo wins") << 120.6 << 60.3 << 3 << false << 60 << u"Eb"_s;
+    QTest::newRow("a key but no tempo") << 0.0 << 0.0 << 3 << true << 0 << u"Ebm"_s;
+}
+
+void TestFavourites::tempoAndKeyOfTheTake()
+{
+    QFETCH(double, bpm);
+    QFETCH(double, bpmByUser);
+    QFETCH(int, keyRoot);
+    QFETCH(bool, keyMinor);
+    Take take = sampleTake();
+    take.bpm = bpm;
+    if (bpmByUser > 0)
+        take.bpmByUser = bpmByUser;
+    take.keyRoot = keyRoot;
+    take.keyMinor = keyMinor;
+    const EmbeddedTags tags = Favourites::tagsFor(take);
+    QTEST(tags.bpm, "taggedBpm");
+    QTEST(tags.key, "taggedKey");
 }
 
 void TestFavourites::copiesHonourTheUmask()
@@ -214,7 +283,9 @@ void TestFavourites::favouriteThroughTheLibrary()
     QTemporaryDir dir;
     const auto library = openLibrary(dir);
     QVERIFY(library);
-    const auto a = library->add(TestTakes::result(u"same recipe"_s));
+    GenerationResult analysed = TestTakes::result(u"same recipe"_s);
+    analysed.analysis = MusicAnalysis{1, 92.4, 0.8, 0.1, {}, MusicalKey{7, false}, 0.7, -14.0, -1.0};
+    const auto a = library->add(analysed);
     const auto b = library->add(TestTakes::result(u"same recipe"_s));
     QVERIFY(a && b);
 
@@ -228,6 +299,13 @@ void TestFavourites::favouriteThroughTheLibrary()
     QVERIFY(library->find(a->id)->favourite);
     QCOMPARE(decodeFile(first).title, u"same recipe"_s);
     QVERIFY(decodeFile(first).comment.contains(a->id));
+    const auto tagsA = AudioTags::read(readFile(first));
+    const auto tagsB = AudioTags::read(readFile(second));
+    QVERIFY(tagsA && tagsB);
+    QCOMPARE(tagsA->bpm, 92);
+    QCOMPARE(tagsA->key, u"G"_s);
+    QCOMPARE(tagsB->bpm, 0); // not analysed: no tempo or key rather than a wrong one
+    QCOMPARE(tagsB->key, QString());
 
     // Off keeps the user's file; on again reuses it rather than making another copy.
     QVERIFY(library->setFavourite(a->id, false));
@@ -266,6 +344,131 @@ void TestFavourites::missingAudioChangesNothing()
     QVERIFY2(error.contains(u"missing"_s), qPrintable(error));
     QVERIFY(!library->find(take->id)->favourite);
     QVERIFY(!QFileInfo::exists(favouritesDir(dir)));
+}
+
+void TestFavourites::dragCopiesStayFew()
+{
+    QTemporaryDir dir;
+    const QString drag = dir.filePath(u"drag"_s);
+    const QString pattern(FileNames::DefaultTemplate);
+    const QByteArray audio = TestAudio::sineWav(0.1);
+    QStringList paths;
+    for (const QString& prompt : {u"one"_s, u"two"_s, u"three"_s}) {
+        QString error;
+        const auto path = Favourites::saveDragCopy(drag, pattern, sampleTake(prompt), audio, 3, &error);
+        QVERIFY2(path, qPrintable(error));
+        paths << *path;
+    }
+    QCOMPARE(QFileInfo(paths.at(0)).fileName(), u"one_42_12s.wav"_s); // named like a favourite copy
+    QVERIFY(AudioTags::read(readFile(paths.at(0))));
+    // "one" and "two" were asked for long ago; asking for "one" again makes it the newest.
+    setModified(paths.at(0), QDateTime(QDate(2020, 1, 1), QTime(0, 0), Qt::UTC));
+    setModified(paths.at(1), QDateTime(QDate(2021, 1, 1), QTime(0, 0), Qt::UTC));
+    QCOMPARE(Favourites::saveDragCopy(drag, pattern, sampleTake(u"one"_s), audio, 3), paths.at(0));
+    QVERIFY(modified(paths.at(0)).date().year() > 2021);
+    const auto four = Favourites::saveDragCopy(drag, pattern, sampleTake(u"four"_s), audio, 3);
+    QVERIFY(four);
+    QStringList expected{u"four_42_12s.wav"_s, u"one_42_12s.wav"_s, u"three_42_12s.wav"_s};
+    QCOMPARE(QDir(drag).entryList(QDir::Files | QDir::Hidden, QDir::Name), expected);
+
+    // However many are asked for, no more than `keep` stay.
+    for (int i = 0; i < 10; ++i)
+        QVERIFY(Favourites::saveDragCopy(drag, pattern, sampleTake(u"take %1"_s.arg(i)), audio, 3));
+    QCOMPARE(QDir(drag).entryList(QDir::Files | QDir::Hidden).size(), 3);
+    QVERIFY(QFileInfo::exists(drag + u"/take 9_42_12s.wav"_s));
+
+    QString error;
+    QVERIFY(!Favourites::saveDragCopy(dir.filePath(u"drag/take 9_42_12s.wav/x"_s), pattern, sampleTake(), audio, 3,
+                                      &error));
+    QVERIFY2(error.contains(u"could not create the folder"_s), qPrintable(error));
+}
+
+void TestFavourites::theCopyFollowsTheTempoAndKey_data()
+{
+    QTest::addColumn<AudioFormat>("format");
+    for (const auto& [extension, format] : TestFormats::Every)
+        QTest::addRow("%s", extension) << format;
+}
+
+void TestFavourites::theCopyFollowsTheTempoAndKey()
+{
+    QFETCH(AudioFormat, format);
+    QTemporaryDir dir;
+    const auto library = openLibrary(dir);
+    QVERIFY(library);
+    GenerationResult result = TestTakes::result(u"follow me"_s);
+    result.audio = TestFormats::sine(format, 0.5);
+    result.audioInfo = *AudioCodec::probe(result.audio);
+    result.analysis = MusicAnalysis{1, 92.4, 0.8, 0.1, {}, MusicalKey{7, false}, 0.7, -14.0, -1.0};
+    const auto take = library->add(result);
+    QVERIFY(take);
+    QString copy, error;
+    QVERIFY2(library->setFavourite(take->id, true, &copy, &error), qPrintable(error));
+    const auto clip = AudioCodec::decode(readFile(library->audioPath(*take)));
+    QVERIFY(clip);
+    auto tagsOfCopy = [&copy] { return AudioTags::read(readFile(copy)).value_or(EmbeddedTags{}); };
+    QCOMPARE(tagsOfCopy().bpm, 92);
+
+    // The musician doubles the tempo: TagLib reads the new one back, the samples are those of the take.
+    QVERIFY2(library->setTempoByUser(take->id, 184.8, &error), qPrintable(error));
+    QCOMPARE(tagsOfCopy().bpm, 185);
+    QCOMPARE(tagsOfCopy().key, u"G"_s);
+    QCOMPARE(tagsOfCopy().title, u"follow me"_s);
+    const auto recipe = TakeSidecar::fromJson(tagsOfCopy().comment.toUtf8());
+    QVERIFY(recipe);
+    QCOMPARE(recipe->bpmByUser, std::optional<double>(184.8));
+    const auto copied = AudioCodec::decode(readFile(copy));
+    QVERIFY(copied);
+    QCOMPARE(copied->samples, clip->samples);
+    QCOMPARE(copied->sampleRate, clip->sampleRate);
+
+    // A new analysis finds another key; the musician's tempo stays. Back to the detected tempo.
+    QVERIFY(library->setAnalysis(take->id, MusicAnalysis{2, 92.4, 0.8, 0.1, {}, MusicalKey{9, true}, 0.7, -14.0, -1.0},
+                                 &error));
+    QCOMPARE(tagsOfCopy().key, u"Am"_s);
+    QCOMPARE(tagsOfCopy().bpm, 185);
+    QVERIFY(library->setTempoByUser(take->id, std::nullopt, &error));
+    QCOMPARE(tagsOfCopy().bpm, 92);
+    QCOMPARE(AudioCodec::decode(readFile(copy))->samples, clip->samples);
+    QCOMPARE(QDir(favouritesDir(dir)).entryList(QDir::Files | QDir::Hidden).size(), 1); // rewritten in place
+}
+
+void TestFavourites::aCopyTheMusicianReplacedIsLeftAlone()
+{
+    QTemporaryDir dir;
+    const auto library = openLibrary(dir);
+    QVERIFY(library);
+    GenerationResult result = TestTakes::result(u"mine now"_s);
+    result.analysis = MusicAnalysis{1, 92.4, 0.8, 0.1, {}, MusicalKey{7, false}, 0.7, -14.0, -1.0};
+    const auto take = library->add(result);
+    QVERIFY(take);
+    QString copy, error;
+    QVERIFY(library->setFavourite(take->id, true, &copy, &error));
+
+    // Other audio under the copy's name, even with the take's own tags (edited in a program that kept them).
+    const QByteArray other = *AudioTags::write(TestAudio::sineWav(0.2), Favourites::tagsFor(*take));
+    QVERIFY(AtomicFile::write(copy, other, AtomicFile::Mode::Replace).ok());
+    QVERIFY2(library->setTempoByUser(take->id, 120, &error), qPrintable(error));
+    QCOMPARE(readFile(copy), other);
+    QCOMPARE(library->find(take->id)->tempo(), 120.0);
+
+    // Not audio at all.
+    QVERIFY(AtomicFile::write(copy, "my notes", AtomicFile::Mode::Replace).ok());
+    QVERIFY(library->setTempoByUser(take->id, 130, &error));
+    QCOMPARE(readFile(copy), QByteArray("my notes"));
+
+    // Gone: nothing is written in its place.
+    QVERIFY(QFile::remove(copy));
+    QVERIFY(library->setTempoByUser(take->id, 140, &error));
+    QVERIFY(!QFileInfo::exists(copy));
+
+    // A copy that cannot be checked (the take's audio is missing) stays as it is; the change is kept, and logged.
+    QVERIFY(AtomicFile::write(copy, other, AtomicFile::Mode::Replace).ok());
+    QVERIFY(QFile::remove(library->audioPath(*take)));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"favourite copy .* keeps its old tempo and key"_s));
+    QVERIFY2(library->setTempoByUser(take->id, 150, &error), qPrintable(error));
+    QCOMPARE(library->find(take->id)->tempo(), 150.0);
+    QCOMPARE(readFile(copy), other);
 }
 
 QTEST_GUILESS_MAIN(TestFavourites)

@@ -1,6 +1,8 @@
 #include "TestAudio.h"
 #include "TestDatabase.h"
 #include "TestTakes.h"
+#include "audio/AudioCodec.h"
+#include "audio/AudioTags.h"
 #include "library/HistoryModel.h"
 #include "library/Library.h"
 #include "library/LibraryService.h"
@@ -9,6 +11,7 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -58,6 +61,19 @@ void plant(const QString& root)
     }
 }
 
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// The one file a drag of `index` hands over.
+QString draggedFile(const HistoryModel& model, const QModelIndex& index)
+{
+    const std::unique_ptr<QMimeData> drag(model.mimeData({index}));
+    return drag && drag->urls().size() == 1 ? drag->urls().constFirst().toLocalFile() : QString();
+}
+
 QStringList modelIds(const HistoryModel& model)
 {
     QStringList ids;
@@ -85,6 +101,8 @@ private slots:
     void changesUpdateLeaveAndJoin();
     void takesFromAnotherProcessAndRefresh();
     void anUnreadableIndexIsAnErrorNotAnEmptyList();
+    void dragsOutATaggedCopy();
+    void theDragFolderStaysBounded();
 
 private:
     QTemporaryDir m_template; // the planted library, copied for each test
@@ -358,6 +376,74 @@ void TestHistoryModel::anUnreadableIndexIsAnErrorNotAnEmptyList()
     QVERIFY(errorChanged.wait(4 * LibraryService::ChangePollMs));
     QVERIFY(model.errorText().isEmpty());
     QCOMPARE(model.rowCount(), HistoryModel::DefaultPageSize);
+}
+
+void TestHistoryModel::dragsOutATaggedCopy()
+{
+    m_model->setQuery({});
+    const QModelIndex top = m_model->index(0);
+    const QString id = top.data(HistoryModel::IdRole).toString();
+    const QString clip = m_library->audioPath(m_model->takeAt(0));
+    waitFor(&LibraryService::takeChanged, [&] {
+        m_library->setAnalysis(id, MusicAnalysis{1, 92.4, 0.8, 0.1, {}, MusicalKey{9, true}, 0.7, -14.0, -1.0});
+    });
+    QCOMPARE(draggedFile(*m_model, top), clip); // not selected yet: the clip itself
+
+    // Selected: a tagged copy is made in the background; until it is ready, a drag hands over the clip.
+    QSignalSpy ready(m_library.get(), &LibraryService::dragCopyReady);
+    m_model->prepareDrag(top);
+    QCOMPARE(draggedFile(*m_model, top), clip);
+    QVERIFY(ready.wait(10000));
+    const QString copy = draggedFile(*m_model, top);
+    QCOMPARE(copy, m_dir->filePath(u"drag/planted 249_249_14s.wav"_s)); // named like a favourite copy
+    const auto tags = AudioTags::read(readFile(copy));
+    QVERIFY(tags);
+    QCOMPARE(tags->bpm, 92);
+    QCOMPARE(tags->key, u"Am"_s);
+    QCOMPARE(tags->title, u"planted 249"_s);
+    const auto dragged = AudioCodec::decode(readFile(copy));
+    const auto kept = AudioCodec::decode(readFile(clip));
+    QVERIFY(dragged && kept);
+    QCOMPARE(dragged->samples, kept->samples);
+    QCOMPARE(readFile(clip), TestAudio::sineWav(0.01)); // the clip stays exactly as it was
+
+    // The musician corrects the tempo: the copy with the old one is never handed over, a new one follows.
+    waitFor(&LibraryService::takeChanged, [&] { m_library->setTempoByUser(id, 184.8); });
+    const QString meanwhile = draggedFile(*m_model, top);
+    QVERIFY2(meanwhile == clip || AudioTags::read(readFile(meanwhile))->bpm == 185, qPrintable(meanwhile));
+    QTRY_COMPARE_WITH_TIMEOUT(AudioTags::read(readFile(draggedFile(*m_model, top))).value_or(EmbeddedTags{}).bpm, 185,
+                              10000);
+    QCOMPARE(AudioTags::read(readFile(draggedFile(*m_model, top)))->key, u"Am"_s);
+
+    // Another take selected: the first one's copy still serves a drag while it is current.
+    m_model->prepareDrag(m_model->index(1));
+    QVERIFY(ready.wait(10000));
+    QVERIFY(draggedFile(*m_model, m_model->index(1)).startsWith(m_dir->filePath(u"drag/"_s)));
+    QVERIFY(draggedFile(*m_model, top).startsWith(m_dir->filePath(u"drag/"_s)));
+}
+
+void TestHistoryModel::theDragFolderStaysBounded()
+{
+    m_model->setQuery({});
+    const int selections = LibraryService::DragCopiesKept + 5;
+    QSignalSpy ready(m_library.get(), &LibraryService::dragCopyReady);
+    for (int row = 0; row < selections; ++row)
+        m_model->prepareDrag(m_model->index(row));
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), selections, 30000);
+    const QDir drag(m_dir->filePath(u"drag"_s));
+    QCOMPARE(drag.entryList(QDir::Files | QDir::Hidden).size(), LibraryService::DragCopiesKept);
+    // The last selected take drags out as its copy; those whose copies were let go, as their clips.
+    const QModelIndex last = m_model->index(selections - 1);
+    QCOMPARE(QFileInfo(draggedFile(*m_model, last)).absolutePath(), drag.absolutePath());
+    int copies = 0;
+    for (int row = 0; row < selections; ++row) {
+        const QString dragged = draggedFile(*m_model, m_model->index(row));
+        if (QFileInfo(dragged).absolutePath() == drag.absolutePath())
+            ++copies;
+        else
+            QCOMPARE(dragged, m_library->audioPath(m_model->takeAt(row)));
+    }
+    QCOMPARE(copies, LibraryService::DragCopiesKept);
 }
 
 QTEST_GUILESS_MAIN(TestHistoryModel)

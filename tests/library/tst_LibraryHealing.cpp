@@ -3,6 +3,7 @@
 #include "TestTakes.h"
 #include "library/Favourites.h"
 #include "library/Library.h"
+#include "library/LibraryReconciler.h"
 #include "library/TakeSidecar.h"
 #include "platform/AtomicFile.h"
 
@@ -180,7 +181,7 @@ void TestLibraryHealing::rebuildKeepsTheRecipesTheIndexHolds()
     QCOMPARE(repairs.damagedKept.size(), 2);
     QVERIFY(repairs.damagedKept.contains(commaGone + u".damaged"_s));
     QCOMPARE(QFileInfo(commaGone + u".damaged"_s).size(), json.size()); // the damaged bytes are kept
-    const QString said = Library::describe(repairs);
+    const QString said = LibraryReconciler::describe(repairs);
     QVERIFY2(said.contains(u"written again from the library"_s), qPrintable(said));
     for (const Take& take : takes) {
         QCOMPARE(*library->find(take.id), take);

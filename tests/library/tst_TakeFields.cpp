@@ -167,6 +167,13 @@ void TestTakeFields::sidecarsOfVersion1ReadAndWriteTheSame()
         oldObject.insert(u"revision"_s, 0);
         oldObject.insert(u"serverCost"_s, QJsonValue());
         oldObject.insert(u"requestId"_s, u""_s);
+        for (const auto key :
+             {"analysisVersion"_L1, "bpm"_L1, "bpmConfidence"_L1, "downbeatSeconds"_L1, "keyConfidence"_L1})
+            oldObject.insert(key, 0);
+        oldObject.insert(u"keyRoot"_s, -1);
+        oldObject.insert(u"keyMinor"_s, false);
+        for (const auto key : {"bpmByUser"_L1, "loudnessLufs"_L1, "truePeakDbtp"_L1})
+            oldObject.insert(key, QJsonValue());
         QCOMPARE(QJsonDocument::fromJson(TakeSidecar::toJson(takes[i])).object(), oldObject);
         QCOMPARE(QJsonDocument::fromJson(TakeSidecar::toJson(takes[i], false)).object(), oldObject);
     }
@@ -213,8 +220,8 @@ void TestTakeFields::indexStoresRowsAsVersion1Did()
     QVERIFY2(db->update(everyField(), &error), qPrintable(error));
     QVERIFY2(db->insert(fewerFields(), &error), qPrintable(error));
     db->close();
-    // Later schemas added their columns at the end: revision (2), server_cost and request_id (3).
-    const QString added = u",0,NULL,''"_s;
+    // Later schemas added their columns at the end: revision (2), server_cost and request_id (3), the analysis (4).
+    const QString added = u",0,NULL,'',0,0.0,0.0,0.0,NULL,-1,0,0.0,NULL,NULL"_s;
     QCOMPARE(quotedRows(filePath(u"library.sqlite3"_s)),
              QStringList({QString::fromUtf8(Version1Rows[0]) + added, QString::fromUtf8(Version1Rows[1]) + added}));
 }
@@ -224,8 +231,9 @@ void TestTakeFields::indexRowsOfVersion1ReadTheSame()
     auto db = openDatabase();
     QVERIFY(db);
     for (const char* row : Version1Rows)
-        QVERIFY(TestDatabase::exec(db->path(),
-                                   u"INSERT INTO takes VALUES (%1, 0, NULL, '')"_s.arg(QString::fromUtf8(row))));
+        QVERIFY(TestDatabase::exec(
+            db->path(), u"INSERT INTO takes VALUES (%1, 0, NULL, '', 0, 0, 0, 0, NULL, -1, 0, 0, NULL, NULL)"_s.arg(
+                            QString::fromUtf8(row))));
     QCOMPARE(db->take(u"abcd234567"_s), std::optional<Take>(everyField()));
     QCOMPARE(db->take(u"efgh234567"_s), std::optional<Take>(fewerFields()));
     int total = 0;

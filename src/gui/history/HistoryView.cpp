@@ -1,13 +1,17 @@
 #include "gui/history/HistoryView.h"
 
+#include "analysis/TakeAnalysis.h"
 #include "gui/history/TakeDelegate.h"
 #include "library/HistoryModel.h"
+#include "library/Library.h"
 #include "ui_HistoryView.h"
 
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QKeyEvent>
 #include <QMenu>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -32,6 +36,8 @@ void HistoryView::setModel(HistoryModel* model)
 {
     m_model = model;
     m_ui->historyList->setModel(model);
+    connect(m_ui->historyList->selectionModel(), &QItemSelectionModel::currentChanged, model,
+            &HistoryModel::prepareDrag);
     connect(model, &QAbstractItemModel::rowsInserted, this, &HistoryView::updateCount);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &HistoryView::updateCount);
     connect(model, &QAbstractItemModel::modelReset, this, &HistoryView::updateCount);
@@ -109,6 +115,20 @@ void HistoryView::showMenu(const QPoint& position)
     menu.addAction(tr("&Copy prompt"), this, [take] { QGuiApplication::clipboard()->setText(take.prompt); });
     menu.addAction(tr("Show in f&older"), this, [this, take] { emit showInFolderRequested(take); });
     menu.addAction(tr("&Export…"), this, [this, take] { emit exportRequested(take); });
+    if (take.bpm > 0) {
+        menu.addSeparator();
+        for (const double factor : {2.0, 0.5}) {
+            const double bpm = take.tempo() * factor;
+            QAction* action = menu.addAction(
+                (factor > 1 ? tr("Tempo ×2: %1 BPM") : tr("Tempo ÷2: %1 BPM")).arg(TakeAnalysis::tempoText(bpm)), this,
+                [this, take, factor] { correctTempo(take, factor); });
+            action->setShortcut(factor > 1 ? QKeySequence(u"*"_s) : QKeySequence(u"/"_s));
+            action->setEnabled(bpm >= Library::MinTempo && bpm <= Library::MaxTempo);
+        }
+        if (take.bpmByUser)
+            menu.addAction(tr("Back to the detected tempo: %1 BPM").arg(TakeAnalysis::tempoText(take.bpm)), this,
+                           [this, take] { emit tempoCorrected(take, std::nullopt); });
+    }
     menu.addSeparator();
     menu.addAction(tr("&Delete (to trash)"), this, [this, take] { emit deleteRequested(take); });
     menu.exec(m_ui->historyList->viewport()->mapToGlobal(position));
@@ -123,6 +143,10 @@ bool HistoryView::eventFilter(QObject* watched, QEvent* event)
                 emit deleteRequested(*take);
                 return true;
             }
+            if (key->text() == u"*"_s || key->text() == u"/"_s) {
+                correctTempo(*take, key->text() == u"*"_s ? 2.0 : 0.5);
+                return true;
+            }
             if (key->key() == Qt::Key_Menu) {
                 showMenu(m_ui->historyList->visualRect(m_ui->historyList->currentIndex()).center());
                 return true;
@@ -130,4 +154,13 @@ bool HistoryView::eventFilter(QObject* watched, QEvent* event)
         }
     }
     return QWidget::eventFilter(watched, event);
+}
+
+void HistoryView::correctTempo(const Take& take, double factor)
+{
+    const double bpm = take.tempo() * factor;
+    if (take.bpm <= 0 || bpm < Library::MinTempo || bpm > Library::MaxTempo)
+        return;
+    // Back at the detected tempo, the correction is gone rather than equal to it.
+    emit tempoCorrected(take, std::abs(bpm - take.bpm) < 0.01 ? std::nullopt : std::optional(bpm));
 }

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class HistoryModel;
 class QMenu;
@@ -40,10 +41,13 @@ signals:
     void showInFolderRequested(const Take& take);
     void exportRequested(const Take& take);
     void deleteRequested(const Take& take);
+    /// The musician's tempo for the take (* doubles, / halves the shown one); nothing: back to the detected tempo.
+    void tempoCorrected(const Take& take, std::optional<double> bpm);
 
 private:
     void applyFilter();
     void showMenu(const QPoint& position);
+    void correctTempo(const Take& take, double factor);
     void updateCount();
     bool eventFilter(QObject* watched, QEvent* event) override;
 

@@ -1,5 +1,6 @@
 #include "gui/history/TakeDelegate.h"
 
+#include "analysis/TakeAnalysis.h"
 #include "library/HistoryModel.h"
 
 #include <QApplication>
@@ -74,12 +75,56 @@ void TakeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, 
     QFont small = option.font;
     small.setPointSizeF(option.font.pointSizeF() * 0.9);
     painter->setFont(small);
+    const QRect detailsLine(text.left(), text.top() + lineHeight + 2, text.width(), lineHeight);
+    const int chipsLeft = paintChips(painter, option, index.data(HistoryModel::TakeRole).value<Take>(), detailsLine);
     painter->setPen(missing ? QColor(0xC0, 0x30, 0x30)
                             : option.palette.color(selected ? QPalette::HighlightedText : QPalette::PlaceholderText));
-    painter->drawText(QRect(text.left(), text.top() + lineHeight + 2, text.width(), lineHeight),
+    painter->drawText(detailsLine.adjusted(0, 0, chipsLeft - detailsLine.right() - ChipSpacing, 0),
                       Qt::AlignLeft | Qt::AlignVCenter,
-                      QFontMetrics(small).elidedText(details, Qt::ElideRight, text.width()));
+                      QFontMetrics(small).elidedText(details, Qt::ElideRight, chipsLeft - detailsLine.left()));
     painter->restore();
+}
+
+QStringList TakeDelegate::chipsOf(const Take& take)
+{
+    QStringList chips = TakeAnalysis::chips(take);
+    if (const QString mismatch = TakeAnalysis::promptMismatch(take); !mismatch.isEmpty())
+        chips << mismatch;
+    return chips;
+}
+
+int TakeDelegate::paintChips(QPainter* painter, const QStyleOptionViewItem& option, const Take& take,
+                             const QRect& line) const
+{
+    QStringList chips = chipsOf(take);
+    const QString mismatch = TakeAnalysis::promptMismatch(take);
+    const QFontMetrics metrics(painter->font());
+    auto widthOf = [&metrics](const QString& chip) { return metrics.horizontalAdvance(chip) + 2 * ChipPadding; };
+    auto widthOfAll = [&] {
+        int width = 0;
+        for (const QString& chip : std::as_const(chips))
+            width += widthOf(chip) + ChipSpacing;
+        return width;
+    };
+    // At most half the line. The loudness goes first, the prompt's warning last: it says the take missed its brief.
+    const qsizetype warnings = mismatch.isEmpty() ? 0 : 1;
+    while (chips.size() > warnings && widthOfAll() > line.width() / 2)
+        chips.removeAt(chips.size() - 1 - warnings);
+    if (widthOfAll() > line.width() / 2)
+        return line.right();
+
+    const int start = line.right() + ChipSpacing - widthOfAll();
+    int left = start;
+    for (const QString& chip : std::as_const(chips)) {
+        const QRectF box(left, line.top() + 1, widthOf(chip), line.height() - 2);
+        painter->setPen(chip == mismatch ? QColor(0xD0, 0x80, 0x00) : option.palette.color(QPalette::Mid));
+        painter->setBrush(option.palette.color(QPalette::AlternateBase));
+        painter->drawRoundedRect(box, box.height() / 2, box.height() / 2);
+        painter->setPen(option.palette.color(QPalette::Text));
+        painter->drawText(box, Qt::AlignCenter, chip);
+        left += widthOf(chip) + ChipSpacing;
+    }
+    return start;
 }
 
 bool TakeDelegate::editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,

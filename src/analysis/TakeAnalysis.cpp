@@ -1,0 +1,151 @@
+#include "analysis/TakeAnalysis.h"
+
+#include "analysis/Analyser.h"
+#include "audio/AudioCodec.h"
+#include "engine/SketchEngine.h"
+
+#include <QCoreApplication>
+#include <QJsonValue>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr double TempoMatchBpm = 2.0;
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("TakeAnalysis", text);
+}
+
+double rounded(double value, int decimals)
+{
+    const double scale = std::pow(10.0, decimals);
+    return std::round(value * scale) / scale;
+}
+
+double oneDecimal(double value)
+{
+    return rounded(value, 1);
+}
+
+QJsonValue optionalNumber(const std::optional<double>& value)
+{
+    return value ? QJsonValue(oneDecimal(*value)) : QJsonValue();
+}
+
+} // namespace
+
+namespace TakeAnalysis {
+
+std::optional<MusicAnalysis> analyse(const QByteArray& audio, const GenerationRequest& recipe, const QString& model,
+                                     QString* whyNot)
+{
+    const std::optional<AudioCodec::Decoded> decoded = AudioCodec::decode(audio, whyNot);
+    if (!decoded)
+        return std::nullopt;
+
+    const bool composedOffline = model == QLatin1StringView(engine::ModelId);
+    const engine::PromptTraits asked = engine::readPrompt(recipe.prompt.toStdString());
+    const analysis::Prior prior{asked.bpm, asked.keyRoot, asked.keyMode};
+    const auto frames = decoded->samples.size() / std::size_t(std::max(1, decoded->channels));
+    analysis::Result found;
+    if (composedOffline)
+        found.loudness =
+            analysis::measureLoudness(decoded->samples.data(), frames, decoded->channels, decoded->sampleRate);
+    else
+        found = analysis::analyse(decoded->samples.data(), frames, decoded->channels, decoded->sampleRate, prior);
+
+    MusicAnalysis result;
+    result.version = Version;
+    if (composedOffline) {
+        const engine::SketchPlan plan =
+            engine::plan({recipe.prompt.toStdString(), recipe.durationSeconds, std::uint32_t(recipe.seed)});
+        result.bpm = plan.bpm;
+        result.bpmConfidence = 1;
+        result.key = MusicalKey{plan.keyRoot, plan.minor};
+        result.keyConfidence = 1;
+    } else {
+        result.bpm = found.tempo.bpm;
+        result.bpmConfidence = found.tempo.confidence;
+        result.downbeatSeconds = found.tempo.firstDownbeatSeconds;
+        result.tempoNote = QString::fromStdString(found.tempo.reason);
+        if (found.key.root >= 0) {
+            result.key = MusicalKey{found.key.root, found.key.minor};
+            result.keyConfidence = found.key.confidence;
+        }
+    }
+    if (found.loudness.valid) {
+        result.loudnessLufs = found.loudness.integratedLufs;
+        result.truePeakDbtp = found.loudness.truePeakDbtp;
+    }
+    return result;
+}
+
+QString promptMismatch(const Take& take)
+{
+    if (take.analysisVersion == 0)
+        return {};
+    const engine::PromptTraits asked = engine::readPrompt(take.prompt.toStdString());
+    QStringList differences;
+    if (asked.bpm > 0 && take.tempo() > 0 && std::abs(take.tempo() - asked.bpm) > TempoMatchBpm)
+        differences << tr("asked %1 BPM, got %2").arg(tempoText(asked.bpm), tempoText(take.tempo()));
+    const MusicalKey got = take.key();
+    if (asked.keyRoot >= 0 && got.isValid() &&
+        (got.root != asked.keyRoot || (asked.keyMode >= 0 && got.minor != (asked.keyMode == 1)))) {
+        const MusicalKey wanted{asked.keyRoot, asked.keyMode == 1};
+        differences << tr("asked %1, got %2")
+                           .arg(asked.keyMode >= 0 ? wanted.name() : wanted.shortName(),
+                                asked.keyMode >= 0 ? got.name() : got.shortName());
+    }
+    return differences.join(u"; "_s);
+}
+
+QString tempoText(double bpm)
+{
+    if (bpm <= 0)
+        return {};
+    const double shown = oneDecimal(bpm);
+    return QString::number(shown, 'f', shown == std::floor(shown) ? 0 : 1);
+}
+
+QStringList chips(const Take& take)
+{
+    QStringList shown;
+    if (take.tempo() > 0)
+        shown << tr("%1 BPM").arg(tempoText(take.tempo()));
+    if (take.key().isValid())
+        shown << take.key().name();
+    if (take.loudnessLufs)
+        // A true minus sign: the chip is read, not parsed.
+        shown << tr("%1 LUFS").arg(QString::number(oneDecimal(*take.loudnessLufs), 'f', 1).replace(u'-', u'−'));
+    return shown;
+}
+
+QJsonObject toJson(const MusicAnalysis& analysis, std::optional<double> bpmByUser)
+{
+    const double bpm = bpmByUser.value_or(analysis.bpm);
+    const bool hasKey = analysis.key.isValid();
+    QJsonObject object{
+        {u"bpm"_s, bpm > 0 ? QJsonValue(oneDecimal(bpm)) : QJsonValue()},
+        {u"bpm_confidence"_s,
+         analysis.bpm > 0 ? QJsonValue(rounded(analysis.bpmConfidence, 2)) : QJsonValue()},
+        {u"downbeat_s"_s,
+         analysis.bpm > 0 ? QJsonValue(rounded(analysis.downbeatSeconds, 3)) : QJsonValue()},
+        {u"key"_s, hasKey ? QJsonValue(analysis.key.name()) : QJsonValue()},
+        {u"key_short"_s, hasKey ? QJsonValue(analysis.key.shortName()) : QJsonValue()},
+        {u"camelot"_s, hasKey ? QJsonValue(analysis.key.camelot()) : QJsonValue()},
+        {u"key_confidence"_s, hasKey ? QJsonValue(rounded(analysis.keyConfidence, 2)) : QJsonValue()},
+        {u"lufs"_s, optionalNumber(analysis.loudnessLufs)},
+        {u"true_peak_dbtp"_s, optionalNumber(analysis.truePeakDbtp)},
+    };
+    if (bpmByUser)
+        object.insert(u"bpm_by_user"_s, true);
+    if (!analysis.tempoNote.isEmpty())
+        object.insert(u"tempo_note"_s, analysis.tempoNote);
+    return object;
+}
+
+} // namespace TakeAnalysis

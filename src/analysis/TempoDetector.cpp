@@ -1,0 +1,435 @@
+#include "analysis/TempoDetector.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstdio>
+#include <bit>
+#include <cmath>
+#include <numeric>
+
+namespace analysis {
+
+namespace {
+
+constexpr double MinBpm = 40;
+constexpr double MaxBpm = 240;
+constexpr double BpmStep = 0.25;
+/// Listeners tap most readily near 120 BPM; a log-Gaussian this wide (in octaves) breaks ties between octaves.
+constexpr double PreferredBpm = 120;
+constexpr double PreferenceOctaves = 1.0;
+/// The prompt's tempo, when it names one, lifts the readings within a few percent of it.
+constexpr double PriorOctaves = 0.04;
+constexpr double PriorWeight = 1.0;
+/// Less than this, or fewer beats than MinBeats at the tempo found, is not evidence of a tempo.
+constexpr double MinSeconds = 2.0;
+constexpr double MinBeats = 4;
+/// Below this normalised autocorrelation at the beat period the onsets have no steady pulse.
+constexpr double MinClarity = 0.08;
+constexpr double BeatsPerBar = 4;
+
+struct Onsets
+{
+    std::vector<float> all;  ///< every band, each normalised, local mean removed, half-wave rectified
+    std::vector<float> low;  ///< the kick band alone
+    std::vector<float> body; ///< the band of snares, claps and chord attacks
+    double fps = 0;
+};
+
+/// Removes the local mean (over about half a second) and keeps what rises above it.
+void detrend(std::vector<float>& values, int halfWidth)
+{
+    const auto n = std::ptrdiff_t(values.size());
+    std::vector<double> prefix(values.size() + 1, 0.0);
+    for (std::ptrdiff_t i = 0; i < n; ++i)
+        prefix[std::size_t(i + 1)] = prefix[std::size_t(i)] + values[std::size_t(i)];
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+        const std::ptrdiff_t from = std::max<std::ptrdiff_t>(0, i - halfWidth);
+        const std::ptrdiff_t to = std::min(n, i + halfWidth + 1);
+        const double mean = (prefix[std::size_t(to)] - prefix[std::size_t(from)]) / double(to - from);
+        values[std::size_t(i)] = float(std::max(0.0, values[std::size_t(i)] - mean));
+    }
+}
+
+Onsets onsetStrength(const Spectrogram& spectra)
+{
+    Onsets onsets;
+    onsets.fps = spectra.frameRate();
+    const int frames = spectra.frames();
+    const int bins = spectra.bins();
+    // Kick, body and air: each band counts alike, so loud bass does not drown the hats nor hats the kick.
+    static const double e1 = getenv("E1") ? atof(getenv("E1")) : 120, e2 = getenv("E2") ? atof(getenv("E2")) : 2000;
+    const double edgesHz[] = {30, e1, e2, 1e9};
+    constexpr int Bands = 3;
+    int edges[Bands + 1];
+    for (int b = 0; b <= Bands; ++b)
+        edges[b] = std::clamp(int(std::lround(edgesHz[b] / spectra.binHz())), 1, bins);
+    std::vector<float> flux[Bands];
+    for (auto& band : flux)
+        band.assign(std::size_t(frames), 0.0F);
+    std::vector<float> linear[2];
+    for (auto& band : linear)
+        band.assign(std::size_t(frames), 0.0F);
+    std::vector<float> previous(std::size_t(bins), 0.0F);
+    std::vector<float> current(std::size_t(bins), 0.0F);
+    constexpr float Compression = 1000.0F;
+    for (int f = 0; f < frames; ++f) {
+        const float* magnitudes = spectra.frame(f);
+        for (int k = edges[0]; k < edges[Bands]; ++k)
+            current[std::size_t(k)] = std::log1p(Compression * magnitudes[k]);
+        if (f > 0) {
+            for (int b = 0; b < Bands; ++b) {
+                float sum = 0;
+                for (int k = edges[b]; k < edges[b + 1]; ++k)
+                    sum += std::max(0.0F, current[std::size_t(k)] - previous[std::size_t(k)]);
+                flux[b][std::size_t(f)] = sum;
+            }
+            // Without compression, so a kick stands out in the low band and a snare in the body band.
+            const float* before = spectra.frame(f - 1);
+            for (int b = 0; b < 2; ++b) {
+                float sum = 0;
+                for (int k = edges[b]; k < edges[b + 1]; ++k)
+                    sum += std::max(0.0F, magnitudes[k] - before[k]);
+                linear[b][std::size_t(f)] = sum;
+            }
+        }
+        std::swap(previous, current);
+    }
+    const int halfWidth = std::max(1, int(std::lround(0.25 * onsets.fps)));
+    const auto normalise = [&](std::vector<float>& band) {
+        const double mean = std::accumulate(band.begin(), band.end(), 0.0) / std::max(1, frames);
+        for (float& value : band)
+            value = mean > 1e-9 ? float(value / mean) : 0.0F;
+        detrend(band, halfWidth);
+    };
+    for (auto& band : flux)
+        normalise(band);
+    for (auto& band : linear)
+        normalise(band);
+    onsets.all.assign(std::size_t(frames), 0.0F);
+    for (int f = 0; f < frames; ++f)
+        onsets.all[std::size_t(f)] = flux[0][std::size_t(f)] + flux[1][std::size_t(f)] + flux[2][std::size_t(f)];
+    onsets.low = std::move(linear[0]);
+    onsets.body = std::move(linear[1]);
+    return onsets;
+}
+
+/// Autocorrelation of `x` for lags 0..maxLag, each lag averaged over the products it has.
+std::vector<double> autocorrelation(const std::vector<float>& x, int maxLag)
+{
+    const auto n = int(x.size());
+    std::vector<double> r(std::size_t(maxLag + 1), 0.0);
+    for (int lag = 0; lag <= maxLag && lag < n; ++lag) {
+        double sum = 0;
+        for (int i = 0; i + lag < n; ++i)
+            sum += double(x[std::size_t(i)]) * x[std::size_t(i + lag)];
+        r[std::size_t(lag)] = sum / (n - lag);
+    }
+    return r;
+}
+
+double interpolate(const std::vector<double>& values, double at)
+{
+    if (at <= 0)
+        return values.front();
+    const auto i = std::size_t(at);
+    if (i + 1 >= values.size())
+        return values.back();
+    const double t = at - double(i);
+    return values[i] * (1 - t) + values[i + 1] * t;
+}
+
+double interpolate(const std::vector<float>& values, double at)
+{
+    if (at < 0)
+        return 0;
+    const auto i = std::size_t(at);
+    if (i + 1 >= values.size())
+        return i < values.size() ? values[i] : 0.0;
+    const double t = at - double(i);
+    return values[i] * (1 - t) + values[i + 1] * t;
+}
+
+/// How much more likely a tempo is before hearing anything: the preference around 120 and the prompt's tempo.
+double tempoWeight(double bpm, double priorBpm)
+{
+    static const double octaves = getenv("TW") ? atof(getenv("TW")) : PreferenceOctaves;
+    const double fromPreferred = std::log2(bpm / PreferredBpm) / octaves;
+    double weight = std::exp(-0.5 * fromPreferred * fromPreferred);
+    if (priorBpm > 0) {
+        const double fromPrior = std::log2(bpm / priorBpm) / PriorOctaves;
+        weight *= 1 + PriorWeight * std::exp(-0.5 * fromPrior * fromPrior);
+    }
+    return weight;
+}
+
+struct Grid
+{
+    double period = 0; ///< frames per beat
+    double phase = 0;  ///< frame of the first beat, 0 <= phase < period
+    double score = 0;
+};
+
+/// The beat period within `spread` (a fraction) of `period` and the phase whose grid gathers the most onset strength
+/// over the whole clip, searched in `periodStep` fractions of the period and `phaseStep` frames.
+Grid fitGrid(const std::vector<float>& smoothed, double period, double spread, double periodStep, double phaseStep)
+{
+    Grid best;
+    const double length = double(smoothed.size());
+    const int steps = int(std::lround(spread / periodStep));
+    for (int step = -steps; step <= steps; ++step) {
+        const double p = period * (1 + step * periodStep);
+        if (p >= length)
+            continue;
+        for (double phase = 0; phase < p; phase += phaseStep) {
+            double sum = 0;
+            int beats = 0;
+            for (double t = phase; t < length; t += p, ++beats)
+                sum += interpolate(smoothed, t);
+            const double score = sum / std::max(1, beats);
+            if (score > best.score)
+                best = {p, phase, score};
+        }
+    }
+    return best;
+}
+
+/// The strongest value of `x` within `halfWidth` frames of `at`.
+double peakNear(const std::vector<float>& x, double at, int halfWidth)
+{
+    const int centre = int(std::lround(at));
+    double peak = 0;
+    for (int i = std::max(0, centre - halfWidth); i <= centre + halfWidth && i < int(x.size()); ++i)
+        peak = std::max(peak, double(x[std::size_t(i)]));
+    return peak;
+}
+
+/// Metrical evidence for a grid, from the backbeat of popular music: kicks on one parity of its beats and snares on
+/// the other, little of either halfway between. A grid twice too slow finds the snares halfway between its beats;
+/// one twice too fast finds kicks and snares on every other beat only. Near 0 where nothing alternates (no drums,
+/// four kicks to the bar with nothing else).
+double backbeat(const Onsets& onsets, const Grid& grid)
+{
+    const int halfWidth = std::max(1, int(std::lround(grid.period / 16)));
+    double low[2] = {0, 0};
+    double body[2] = {0, 0};
+    double between = 0;
+    int counts[2] = {0, 0};
+    int beat = 0;
+    for (double t = grid.phase; t < double(onsets.all.size()); t += grid.period, ++beat) {
+        low[beat % 2] += peakNear(onsets.low, t, halfWidth);
+        body[beat % 2] += peakNear(onsets.body, t, halfWidth);
+        ++counts[beat % 2];
+        between += peakNear(onsets.low, t + grid.period / 2, halfWidth) +
+                   peakNear(onsets.body, t + grid.period / 2, halfWidth);
+    }
+    if (counts[0] == 0 || counts[1] == 0)
+        return 0;
+    for (int parity = 0; parity < 2; ++parity) {
+        low[parity] /= counts[parity];
+        body[parity] /= counts[parity];
+    }
+    const double alternation = std::sqrt(std::max(0.0, -(low[0] - low[1]) * (body[0] - body[1])));
+    static const double c = getenv("TC") ? atof(getenv("TC")) : 1.0;
+    const double onBeats = (low[0] + low[1] + body[0] + body[1]) / 2;
+    if (onBeats <= 0)
+        return 0;
+    if (getenv("TD")) fprintf(stderr, "  bpm %.1f alt %.2f between %.2f on %.2f\n", 6000.0 / grid.period, alternation, between / beat, onBeats);
+    return (alternation - c * between / beat) / onBeats;
+}
+
+/// How strongly the onsets repeat at a beat period and at two and four beats: the evidence that it is a beat of a
+/// metre (a period that fits no bar, such as a dotted eighth, lacks the longer repeats). Lags past half the clip,
+/// with too few products to trust, are left out.
+double metricalStrength(const std::vector<double>& r, double period, int frames)
+{
+    double sum = 0;
+    int terms = 0;
+    for (const int multiple : {1, 2, 4}) {
+        const double lag = multiple * period;
+        if (terms > 0 && (lag > frames / 2.0 || lag >= double(r.size() - 1)))
+            break;
+        sum += interpolate(r, lag);
+        ++terms;
+    }
+    return sum / terms / r[0];
+}
+
+/// Beat periods worth weighing: the strongest metrical peaks of the autocorrelation, and twice and half each.
+std::vector<double> candidatePeriods(const std::vector<double>& r, double fps, int frames)
+{
+    struct Peak
+    {
+        double bpm;
+        double strength;
+    };
+    const double seconds = frames / fps;
+    std::vector<Peak> peaks;
+    const auto strengthAt = [&](double bpm) { return metricalStrength(r, 60 * fps / bpm, frames); };
+    double before = strengthAt(MinBpm);
+    double here = strengthAt(MinBpm + BpmStep);
+    for (double bpm = MinBpm + BpmStep; bpm < MaxBpm; bpm += BpmStep) {
+        const double after = strengthAt(bpm + BpmStep);
+        if (here > 0 && here >= before && here > after && seconds * bpm / 60 >= MinBeats)
+            peaks.push_back({bpm, here * tempoWeight(bpm, 0)});
+        before = here;
+        here = after;
+    }
+    std::sort(peaks.begin(), peaks.end(), [](const Peak& a, const Peak& b) { return a.strength > b.strength; });
+    if (peaks.size() > 3)
+        peaks.resize(3);
+    std::vector<double> periods;
+    for (const Peak& peak : peaks) {
+        for (const double ratio : {1.0, 2.0, 0.5}) {
+            const double bpm = peak.bpm * ratio;
+            if (bpm < MinBpm || bpm > MaxBpm || seconds * bpm / 60 < MinBeats)
+                continue;
+            const double period = 60 * fps / bpm;
+            const bool known = std::any_of(periods.begin(), periods.end(),
+                                           [&](double p) { return std::abs(p / period - 1) < 0.02; });
+            if (!known)
+                periods.push_back(period);
+        }
+    }
+    return periods;
+}
+
+/// Refines a grid by a least-squares line through the onset peaks found near each of its beats.
+Grid refineGrid(const std::vector<float>& strength, Grid grid)
+{
+    const double window = grid.period / 8;
+    double sw = 0, sk = 0, st = 0, skk = 0, skt = 0;
+    int found = 0;
+    const auto n = double(strength.size());
+    for (int k = 0; grid.phase + k * grid.period < n; ++k) {
+        const double predicted = grid.phase + k * grid.period;
+        const int from = std::max(1, int(std::ceil(predicted - window)));
+        const int to = std::min(int(n) - 2, int(std::floor(predicted + window)));
+        int peak = -1;
+        for (int i = from; i <= to; ++i) {
+            if (peak < 0 || strength[std::size_t(i)] > strength[std::size_t(peak)])
+                peak = i;
+        }
+        if (peak < 0 || strength[std::size_t(peak)] <= 0)
+            continue;
+        const double a = strength[std::size_t(peak - 1)];
+        const double b = strength[std::size_t(peak)];
+        const double c = strength[std::size_t(peak + 1)];
+        const double denominator = a - 2 * b + c;
+        const double offset = denominator < 0 ? std::clamp(0.5 * (a - c) / denominator, -0.5, 0.5) : 0.0;
+        const double t = peak + offset;
+        const double w = b;
+        sw += w;
+        sk += w * k;
+        st += w * t;
+        skk += w * k * k;
+        skt += w * k * t;
+        ++found;
+    }
+    const double det = sw * skk - sk * sk;
+    if (found < 4 || det <= 0)
+        return grid;
+    const double period = (sw * skt - sk * st) / det;
+    const double phase = (st - period * sk) / sw;
+    if (std::abs(period / grid.period - 1) > 0.02)
+        return grid;
+    grid.period = period;
+    grid.phase = std::fmod(phase, period);
+    if (grid.phase < 0)
+        grid.phase += period;
+    return grid;
+}
+
+std::vector<float> smooth(const std::vector<float>& x)
+{
+    std::vector<float> y(x.size(), 0.0F);
+    const auto n = std::ptrdiff_t(x.size());
+    constexpr float Kernel[] = {0.25F, 0.5F, 1.0F, 0.5F, 0.25F};
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+        float sum = 0;
+        for (std::ptrdiff_t j = -2; j <= 2; ++j) {
+            if (i + j >= 0 && i + j < n)
+                sum += Kernel[j + 2] * x[std::size_t(i + j)];
+        }
+        y[std::size_t(i)] = sum;
+    }
+    return y;
+}
+
+/// Which of the four beats of a bar starts it: the one with the strongest kick-band onsets.
+double firstDownbeat(const Onsets& onsets, const Grid& grid)
+{
+    double energy[4] = {0, 0, 0, 0};
+    int k = 0;
+    for (double t = grid.phase; t < double(onsets.low.size()); t += grid.period, ++k) {
+        double peak = 0;
+        for (int i = int(t) - 2; i <= int(t) + 3; ++i) {
+            if (i >= 0 && i < int(onsets.low.size()))
+                peak = std::max(peak, double(onsets.low[std::size_t(i)]));
+        }
+        energy[k % 4] += peak;
+    }
+    const int best = int(std::max_element(energy, energy + 4) - energy);
+    return (grid.phase + best * grid.period) / onsets.fps;
+}
+
+} // namespace
+
+Spectrogram onsetSpectrogram(const AnalysisSignal& signal)
+{
+    const int frameSize = int(std::bit_ceil(unsigned(std::max(64.0, signal.sampleRate * 0.06))));
+    const int hop = std::max(1, int(std::lround(signal.sampleRate / 100)));
+    return Spectrogram(signal.samples, signal.sampleRate, frameSize, hop);
+}
+
+Tempo findTempo(const Spectrogram& spectra, double priorBpm)
+{
+    Tempo tempo;
+    const double seconds = spectra.frames() / std::max(1e-9, spectra.frameRate());
+    if (seconds < MinSeconds) {
+        tempo.reason = "not enough audio";
+        return tempo;
+    }
+    const Onsets onsets = onsetStrength(spectra);
+    const int frames = int(onsets.all.size());
+    const double fps = onsets.fps;
+    const int maxLag = std::min(frames - 1, int(std::ceil(4 * 60 * fps / MinBpm)) + 1);
+    const std::vector<double> r = autocorrelation(onsets.all, maxLag);
+    if (r[0] <= 1e-12) {
+        tempo.reason = "no steady pulse";
+        return tempo;
+    }
+
+    const std::vector<float> smoothed = smooth(onsets.all);
+    static const double beta = getenv("TB") ? atof(getenv("TB")) : 1.0;
+    Grid best;
+    double bestScore = 0;
+    for (const double period : candidatePeriods(r, fps, frames)) {
+        const Grid grid = fitGrid(smoothed, period, 0.01, 0.0025, 1.0);
+        const double bpm = 60 * fps / grid.period;
+        const double score = metricalStrength(r, grid.period, frames) * tempoWeight(bpm, priorBpm) *
+                             std::exp(beta * backbeat(onsets, grid));
+        if (score > bestScore) {
+            bestScore = score;
+            best = grid;
+        }
+    }
+    if (best.period <= 0) {
+        tempo.reason = seconds * MaxBpm / 60 < MinBeats ? "not enough audio" : "no steady pulse";
+        return tempo;
+    }
+    const double clarity = interpolate(r, best.period) / r[0];
+    if (clarity < MinClarity) {
+        tempo.reason = "no steady pulse";
+        return tempo;
+    }
+
+    Grid grid = fitGrid(smoothed, best.period, 0.01, 0.0005, 0.5);
+    grid = refineGrid(onsets.all, grid);
+    tempo.bpm = 60 * fps / grid.period;
+    tempo.beatPeriodSeconds = grid.period / fps;
+    tempo.confidence = std::clamp(clarity, 0.0, 1.0);
+    tempo.firstDownbeatSeconds = std::fmod(firstDownbeat(onsets, grid), BeatsPerBar * tempo.beatPeriodSeconds);
+    return tempo;
+}
+
+} // namespace analysis

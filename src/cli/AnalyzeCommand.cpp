@@ -1,0 +1,121 @@
+#include "cli/Commands.h"
+
+#include "analysis/TakeAnalysis.h"
+#include "cli/CliSupport.h"
+#include "cli/ExitCode.h"
+#include "library/Library.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace CliSupport;
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("analyze", text);
+}
+
+/// One line for people: "92 BPM (confidence 0.84) · A minor (Am, 8A) · −14.1 LUFS, true peak −1.2 dBTP".
+QString describeAnalysis(const MusicAnalysis& found)
+{
+    QStringList parts;
+    if (found.bpm > 0)
+        parts
+            << tr("%1 BPM (confidence %2)").arg(TakeAnalysis::tempoText(found.bpm)).arg(found.bpmConfidence, 0, 'f', 2);
+    else
+        parts << tr("no tempo (%1)").arg(found.tempoNote.isEmpty() ? tr("no steady pulse") : found.tempoNote);
+    if (found.key.isValid())
+        parts << tr("%1 (%2, %3)").arg(found.key.name(), found.key.shortName(), found.key.camelot());
+    else
+        parts << tr("no key");
+    if (found.loudnessLufs)
+        parts << tr("%1 LUFS, true peak %2 dBTP")
+                     .arg(*found.loudnessLufs, 0, 'f', 1)
+                     .arg(found.truePeakDbtp.value_or(0), 0, 'f', 1);
+    else
+        parts << tr("silent");
+    return parts.join(u" · "_s);
+}
+
+} // namespace
+
+int runAnalyze(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    describe(parser, u"analyze"_s,
+             tr("Measure tempo, key and loudness of takes (by id) or of any audio files (WAV, FLAC, Ogg, MP3). A take "
+                "analysed by an older version keeps the new result."),
+             u"analyze ID|PATH..."_s);
+    const QCommandLineOption json(u"json"_s, tr("Print a JSON array."));
+    parser.addOption(json);
+    if (!parse(parser, arguments))
+        return ExitInvalidInput;
+    const QStringList targets = parser.positionalArguments().mid(1);
+    if (targets.isEmpty()) {
+        printError(tr("give take ids or audio files to analyse"));
+        return ExitInvalidInput;
+    }
+
+    int exitCode = ExitOk;
+    std::unique_ptr<Library> library; // opened for the first id
+    QJsonArray array;
+    for (const QString& target : targets) {
+        QJsonObject object;
+        QByteArray audio;
+        std::optional<Take> take;
+        QString error;
+        const QFileInfo info(target);
+        if (info.isFile()) {
+            object.insert(u"path"_s, target);
+            QFile file(target);
+            if (file.open(QIODevice::ReadOnly))
+                audio = file.readAll();
+            else
+                error = tr("cannot read the file: %1").arg(file.errorString());
+        } else if (info.exists() || target.contains(u'/') || target.contains(u'.')) {
+            error = info.exists() ? tr("not an audio file") : tr("no such file");
+        } else {
+            if (!library && !(library = openLibrary(&exitCode)))
+                return exitCode;
+            take = library->find(target, &error);
+            if (take) {
+                object.insert(u"id"_s, take->id);
+                audio = library->readAudio(*take, &error);
+            }
+        }
+        std::optional<MusicAnalysis> found;
+        if (error.isEmpty())
+            found = take ? TakeAnalysis::analyse(audio, take->request(), take->model, &error)
+                         : TakeAnalysis::analyse(audio, {}, {}, &error);
+        if (!found) {
+            printError(tr("%1: %2").arg(target, error));
+            exitCode = ExitLocalFailure;
+            continue;
+        }
+        if (take && take->analysisVersion < TakeAnalysis::Version && !library->isReadOnly() &&
+            !library->setAnalysis(take->id, *found, &error))
+            printNotice(tr("%1: analysed, but not kept in the library: %2").arg(take->id, error));
+        const std::optional<double> byUser = take ? take->bpmByUser : std::nullopt;
+        if (parser.isSet(json)) {
+            const QJsonObject measured = TakeAnalysis::toJson(*found, byUser);
+            for (auto it = measured.begin(); it != measured.end(); ++it)
+                object.insert(it.key(), it.value());
+            array.append(object);
+        } else {
+            printLine(u"%1: %2"_s.arg(forTerminal(take ? take->id : target), describeAnalysis(*found)));
+        }
+    }
+    if (parser.isSet(json))
+        printLine(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
+    return exitCode;
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "model/MusicalKey.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+/// What listening to a take found: tempo and beat grid, key, loudness. Made by the analysis module
+/// (analysis/TakeAnalysis.h), kept in the take (Take::setAnalysis), and carried by a finished generation.
+struct MusicAnalysis
+{
+    int version = 0;                    ///< which analysis made it (TakeAnalysis::Version); 0: none
+    double bpm = 0;                     ///< 0: no tempo (see tempoNote)
+    double bpmConfidence = 0;           ///< 0..1; 1 for the tempo the offline engine composed
+    double downbeatSeconds = 0;         ///< where the first bar starts
+    QString tempoNote;                  ///< why there is no tempo ("not enough audio"); not kept in the library
+    MusicalKey key;                     ///< invalid: no key
+    double keyConfidence = 0;           ///< 0..1; 1 for the key the offline engine composed
+    std::optional<double> loudnessLufs; ///< integrated loudness, EBU R128; nothing for silence
+    std::optional<double> truePeakDbtp; ///< highest true peak, dBTP
+
+    friend bool operator==(const MusicAnalysis&, const MusicAnalysis&) = default;
+};
+Q_DECLARE_METATYPE(MusicAnalysis)
