@@ -4,6 +4,7 @@
 // It prints figures; it never fails on time or accuracy.
 //
 //   bench-analysis [runs] [--misses]      --misses lists every clip read wrongly
+#include "FfmpegMeter.h"
 #include "LabelledMaterial.h"
 #include "analysis/Analyser.h"
 #include "engine/SketchEngine.h"
@@ -126,7 +127,9 @@ struct Tally
     {
         if (total == 0)
             return;
-        std::printf("  %-34s %4d/%-4d %5.1f %%", what, correct, total, 100.0 * correct / total);
+        const auto unanswered = verdicts.count("no answer") ? verdicts.at("no answer") : 0;
+        std::printf("  %-30s %4d/%-4d %5.1f %% (%5.1f %% of answers)", what, correct, total, 100.0 * correct / total,
+                    total > unanswered ? 100.0 * correct / (total - unanswered) : 0.0);
         for (const auto& [verdict, count] : verdicts) {
             if (verdict != "correct")
                 std::printf("   %s %d", verdict.c_str(), count);
@@ -215,37 +218,6 @@ void accuracy(bool listMisses)
     }
 }
 
-struct Measured
-{
-    double integrated = 0;
-    double peak = 0;
-};
-
-std::optional<Measured> ffmpegLoudness(const std::string& path)
-{
-    const std::string command = "ffmpeg -nostats -hide_banner -i '" + path + "' -af ebur128=peak=true -f null - 2>&1";
-    std::FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr)
-        return std::nullopt;
-    std::string output;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-        output.append(buffer, n);
-    if (pclose(pipe) != 0)
-        return std::nullopt;
-    const std::size_t summary = output.rfind("Summary:");
-    if (summary == std::string::npos)
-        return std::nullopt;
-    Measured measured;
-    const std::size_t integrated = output.find("I:", summary);
-    const std::size_t peak = output.find("Peak:", summary);
-    if (integrated == std::string::npos || peak == std::string::npos)
-        return std::nullopt;
-    measured.integrated = std::strtod(output.c_str() + integrated + 2, nullptr);
-    measured.peak = std::strtod(output.c_str() + peak + 5, nullptr);
-    return measured;
-}
-
 void loudness()
 {
     char folder[] = "/tmp/bench-analysis-XXXXXX";
@@ -273,23 +245,25 @@ void loudness()
         const std::string path = std::string(folder) + "/clip" + std::to_string(index++) + ".wav";
         const analysis::Loudness ours =
             analysis::measureLoudness(clip.samples.data(), clip.frames(), clip.channels, clip.sampleRate);
-        const auto theirs = material::writeFloatWav(clip, path) ? ffmpegLoudness(path) : std::nullopt;
+        std::string why = "the clip could not be written";
+        const auto theirs = material::writeFloatWav(clip, path) ? ffmpeg::measure(path, &why) : std::nullopt;
         std::remove(path.c_str());
-        std::string label = clip.name + (clip.channels == 2 ? ", stereo " : ", mono ") +
-                            std::to_string(clip.sampleRate / 1000) + " kHz";
+        const std::string label = clip.name + (clip.channels == 2 ? ", stereo " : ", mono ") +
+                                  std::to_string(clip.sampleRate / 1000) + " kHz";
         if (!theirs) {
-            std::printf("  %-72s ffmpeg gave no summary (is it installed?)\n", label.c_str());
+            std::printf("  %-72s %s\n", label.substr(0, 72).c_str(), why.c_str());
             continue;
         }
         const double dl = ours.integratedLufs - theirs->integrated;
-        const double dp = ours.truePeakDbtp - theirs->peak;
+        const double dp = ours.truePeakDbtp - theirs->truePeak;
         worstLoudness = std::max(worstLoudness, std::abs(dl));
         worstPeak = std::max(worstPeak, std::abs(dp));
-        std::printf("  %-72s %9.2f %9.2f %+7.2f %9.2f %9.2f %+7.2f\n", label.substr(0, 72).c_str(), ours.integratedLufs,
-                    theirs->integrated, dl, ours.truePeakDbtp, theirs->peak, dp);
+        std::printf("  %-72s %9.3f %9.3f %+7.3f %9.2f %9.1f %+7.2f\n", label.substr(0, 72).c_str(), ours.integratedLufs,
+                    theirs->integrated, dl, ours.truePeakDbtp, theirs->truePeak, dp);
     }
     rmdir(folder);
-    std::printf("  max |difference|: %.3f LU integrated, %.3f dB true peak\n", worstLoudness, worstPeak);
+    std::printf("  max |difference|: %.3f LU integrated, %.2f dB true peak (ffmpeg prints the peak to 0.1 dB)\n",
+                worstLoudness, worstPeak);
 }
 
 } // namespace

@@ -169,6 +169,12 @@ int createLibrary(const QString& root, int takes)
         if (random.bounded(10) == 0)
             take.tags = {words().at(int(random.bounded(qsizetype(words().size()))))};
         take.trashed = random.bounded(50) == 0;
+        // Analysed as a backfilled library is: tempos 60-180 BPM, any of the 24 keys, loudness round -14 LUFS.
+        take.analysisVersion = 1;
+        take.bpm = 60 + random.bounded(1200) / 10.0;
+        take.keyRoot = int(random.bounded(12));
+        take.keyMinor = random.bounded(2) == 0;
+        take.loudnessLufs = -8 - random.bounded(120) / 10.0;
         const QString dir = take.created.toString(u"'clips/'yyyy/MM"_s);
         if (dir != lastDir) {
             QDir().mkpath(root + u'/' + dir);
@@ -236,6 +242,11 @@ int measure(const QString& root, bool openOnly)
     const QStringList searches = {u"piano"_s, u"lo-fi hip"_s,      u"drum"_s, u"epic orch"_s,    u"ambient rain"_s,
                                   u"jazz"_s,  u"synthwave 80"_s,   u"cafe"_s, u"koto whistle"_s, u"zzz"_s,
                                   u"b"_s,     u"night city slow"_s};
+    // The analysis filters (TakeSearch), alone and with words: common, rare and empty results.
+    const QStringList filters = {u"bpm:120"_s,   u"bpm:118-124"_s,       u"key:Am"_s,
+                                 u"key:8B"_s,    u"compatible:Am"_s,     u"piano bpm:90-100"_s,
+                                 u"bpm:179.9"_s, u"jazz key:F# minor"_s, u"compatible:Ebm bpm:170-180"_s,
+                                 u"zzz key:Am"_s};
     QList<double> firstPage, withCount;
     for (int round = 0; round < 3; ++round) {
         for (const QString& search : searches) {
@@ -248,6 +259,18 @@ int measure(const QString& root, bool openOnly)
             withCount << ms(timer);
         }
     }
+    QList<double> filterPage, filterCount;
+    for (int round = 0; round < 3; ++round) {
+        for (const QString& search : filters) {
+            TakeQuery query;
+            query.search = search;
+            timer.restart();
+            model.setQuery(query);
+            filterPage << ms(timer);
+            library.count(query);
+            filterCount << ms(timer);
+        }
+    }
     print("search: model.setQuery (200-row page), median", median(firstPage), "ms", SearchTargetMs);
     print("search: first page + count(), median", median(withCount), "ms", SearchTargetMs);
     print("search: first page + count(), slowest", *std::max_element(withCount.cbegin(), withCount.cend()), "ms");
@@ -256,6 +279,23 @@ int measure(const QString& root, bool openOnly)
         q.search = u"drum"_s;
         return library.count(q);
     }());
+
+    print("tempo/key search: first page, median", median(filterPage), "ms", SearchTargetMs);
+    print("tempo/key search: first page + count(), median", median(filterCount), "ms", SearchTargetMs);
+    print("tempo/key search: first page + count(), slowest",
+          *std::max_element(filterCount.cbegin(), filterCount.cend()), "ms", SearchTargetMs);
+    std::printf(
+        "  (%d queries x 3 rounds; e.g. \"bpm:118-124\" matches %d takes, \"compatible:Am\" %d)\n", int(filters.size()),
+        [&] {
+            TakeQuery q;
+            q.search = u"bpm:118-124"_s;
+            return library.count(q);
+        }(),
+        [&] {
+            TakeQuery q;
+            q.search = u"compatible:Am"_s;
+            return library.count(q);
+        }());
 
     TakeQuery filtered;
     filtered.favouritesOnly = true;

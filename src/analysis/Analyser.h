@@ -27,22 +27,24 @@ struct Tempo
     double confidence = 0;           ///< 0..1: how clearly the pulse stands out
     double beatPeriodSeconds = 0;    ///< 60 / bpm; 0 with bpm
     double firstDownbeatSeconds = 0; ///< where the first bar starts (0 <= offset < one bar of four beats)
-    std::string reason;              ///< empty, or why there is no tempo ("not enough audio", "no steady pulse")
+    std::string reason;              ///< empty, or why there is no tempo: "not enough audio" (under 2.5 s or 4 beats),
+                                     ///< "no steady pulse", "silent"
 };
 
 struct Key
 {
-    int root = -1;      ///< pitch class of the tonic 0..11 (0 = C); -1 when there is no key (see `reason`)
-    bool minor = false; ///< natural minor (true) or major (false)
+    int root = -1;         ///< pitch class of the tonic 0..11 (0 = C); -1 when there is no key (see `reason`)
+    bool minor = false;    ///< natural minor (true) or major (false)
     double confidence = 0; ///< 0..1: how far the best key stands above the next
-    std::string reason;    ///< empty, or why there is no key ("not enough audio", "no pitched content")
+    std::string reason;    ///< empty, or why there is no key: "not enough audio" (under 1 s), "no pitched content"
+                           ///< (drums alone, noise), "silent"
 };
 
 struct Loudness
 {
-    bool valid = false;          ///< false for silence or under 400 ms of audio (no gating block)
-    double integratedLufs = 0;   ///< EBU R128 / ITU-R BS.1770-4 integrated loudness
-    double truePeakDbtp = 0;     ///< highest true (inter-sample) peak of any channel, dBTP
+    bool valid = false;        ///< false for silence or under 400 ms of audio (no gating block)
+    double integratedLufs = 0; ///< EBU R128 / ITU-R BS.1770-4 integrated loudness
+    double truePeakDbtp = 0;   ///< highest true (inter-sample) peak of any channel, dBTP
 };
 
 struct Result

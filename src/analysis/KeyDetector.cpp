@@ -13,14 +13,29 @@ namespace {
 
 constexpr double LowestHz = 55;
 constexpr double HighestHz = 5000;
+/// The semitones of the chroma: MIDI 33 (A1, 55 Hz) up past 5 kHz.
+constexpr int LowestMidi = 33;
+constexpr int Semitones = 68;
+/// Partials taken away per note.
+constexpr int Harmonics = 8;
 /// Key needs about a second of audio to hear a few chords.
 constexpr double MinSeconds = 1.0;
 /// A spectral peak counts as a partial when it stands this far above the local spectral envelope.
 constexpr double PeakRatio = 2.0;
+/// Music tends to start and end on its tonic: the first and last seconds count this much more.
+constexpr double EdgeSeconds = 2.0;
+constexpr double EdgeWeight = 3.0;
+/// Exponent applied to the chroma before it is matched with the profiles.
+constexpr double Compression = 0.7;
+/// A pitch class takes part in the harmony when it has this share of the strongest one's energy.
+constexpr double MinNoteShare = 0.1;
+/// Harmony stands out: the pitch classes' standard deviation is at least this share of their mean (white noise
+/// gives about 0.25, music over 0.7).
+constexpr double MinContrast = 0.45;
 /// Below this correlation with the best profile the chroma is noise, not harmony.
 constexpr double MinCorrelation = 0.35;
 /// Keys within this much correlation of the best are near ties, which the prompt's key may decide.
-constexpr double TieMargin = 0.03;
+constexpr double TieMargin = 0.05;
 
 // Sha'ath's profiles (KeyFinder), tonic first.
 constexpr double MajorProfile[12] = {6.6, 2.0, 3.5, 2.2, 4.6, 4.0, 2.5, 5.2, 2.4, 3.8, 2.3, 3.4};
@@ -49,6 +64,22 @@ double correlation(const std::array<double, 12>& chroma, const double* profile, 
     return xx > 0 && yy > 0 ? xy / std::sqrt(xx * yy) : 0;
 }
 
+/// Whether the chroma holds harmony to read a key from: at least two pitch classes standing out (a drum's one pitch
+/// is not a key), and standing out from the rest (noise and cymbals give every pitch class alike).
+bool harmonic(const std::array<double, 12>& chroma)
+{
+    const double strongest = *std::max_element(chroma.begin(), chroma.end());
+    if (strongest <= 0)
+        return false;
+    const auto standing = std::count_if(chroma.begin(), chroma.end(),
+                                        [&](double value) { return value >= MinNoteShare * strongest; });
+    const double mean = std::accumulate(chroma.begin(), chroma.end(), 0.0) / 12;
+    double variance = 0;
+    for (const double value : chroma)
+        variance += (value - mean) * (value - mean) / 12;
+    return standing >= 2 && std::sqrt(variance) >= MinContrast * mean;
+}
+
 } // namespace
 
 Spectrogram keySpectrogram(const AnalysisSignal& signal)
@@ -62,8 +93,7 @@ std::array<double, 12> chroma(const Spectrogram& spectra)
     std::array<double, 12> result{};
     const int bins = spectra.bins();
     const double binHz = spectra.binHz();
-    static const double lowestHz = getenv("KL") ? atof(getenv("KL")) : LowestHz;
-    const int first = std::max(2, int(std::floor(lowestHz / binHz)));
+    const int first = std::max(2, int(std::floor(LowestHz / binHz)));
     const int last = std::min(bins - 2, int(std::ceil(HighestHz / binHz)));
     if (last <= first)
         return result;
@@ -76,14 +106,9 @@ std::array<double, 12> chroma(const Spectrogram& spectra)
         envelopeFrom[std::size_t(k)] = std::max(0, std::min(k - 3, int(std::floor(k / sixthOctave))));
         envelopeTo[std::size_t(k)] = std::min(bins - 1, std::max(k + 3, int(std::ceil(k * sixthOctave))));
     }
-    static const double gamma = getenv("KH") ? atof(getenv("KH")) : 1.0;
-    static const double power = getenv("KC") ? atof(getenv("KC")) : 1.0;
-    static const int harmonics = getenv("KN") ? atoi(getenv("KN")) : 8;
-    constexpr int LowestMidi = 33;
-    constexpr int Semitones = 68;
+    const double seconds = spectra.frames() / spectra.frameRate();
     std::vector<double> prefix(std::size_t(bins) + 1, 0.0);
-    std::vector<double> semitones(Semitones, 0.0);
-    std::array<double, 12> frameChroma{};
+    std::vector<double> semitones(std::size_t(Semitones), 0.0);
     for (int f = 0; f < spectra.frames(); ++f) {
         const float* magnitudes = spectra.frame(f);
         for (int k = 0; k < bins; ++k)
@@ -96,7 +121,7 @@ std::array<double, 12> chroma(const Spectrogram& spectra)
             const int from = envelopeFrom[std::size_t(k)];
             const int to = envelopeTo[std::size_t(k)];
             const double envelope = (prefix[std::size_t(to + 1)] - prefix[std::size_t(from)]) / (to - from + 1);
-            if (m < PeakRatio * envelope || envelope <= 0)
+            if (envelope <= 0 || m < PeakRatio * envelope)
                 continue;
             // The peak's own frequency, from a parabola through the log magnitudes of its bin and neighbours.
             const double a = std::log(std::max(1e-12F, magnitudes[k - 1]));
@@ -104,8 +129,7 @@ std::array<double, 12> chroma(const Spectrogram& spectra)
             const double c = std::log(std::max(1e-12F, magnitudes[k + 1]));
             const double denominator = a - 2 * b + c;
             const double offset = denominator < 0 ? std::clamp(0.5 * (a - c) / denominator, -0.5, 0.5) : 0.0;
-            const double hz = (k + offset) * binHz;
-            const double pitch = 69 + 12 * std::log2(hz / 440);
+            const double pitch = 69 + 12 * std::log2((k + offset) * binHz / 440);
             const double nearest = std::round(pitch);
             const int index = int(nearest) - LowestMidi;
             if (index < 0 || index >= Semitones)
@@ -113,29 +137,27 @@ std::array<double, 12> chroma(const Spectrogram& spectra)
             const double weight = std::cos(std::numbers::pi * (pitch - nearest));
             semitones[std::size_t(index)] += weight * weight * m;
         }
+        // Bottom up, each note takes away the partials it would have (falling as 1/h, as a sawtooth's), so a note's
+        // fifth and third harmonics do not read as a fifth and a third.
+        static const int edgeMode = getenv("KM") ? atoi(getenv("KM")) : 0;
+        static const double edgeWeight = getenv("KE") ? atof(getenv("KE")) : EdgeWeight;
+        static const double edgeSeconds = getenv("KS") ? atof(getenv("KS")) : EdgeSeconds;
+        const bool atStart = f < edgeSeconds * spectra.frameRate();
+        const bool atEnd = f > (seconds - edgeSeconds) * spectra.frameRate();
+        const double frameWeight = (edgeMode == 0 ? (atStart || atEnd) : edgeMode == 1 ? atStart : atEnd) ? edgeWeight : 1.0;
         for (int s = 0; s < Semitones; ++s) {
             const double fundamental = semitones[std::size_t(s)];
             if (fundamental <= 0)
                 continue;
-            for (int h = 2; h <= harmonics; ++h) {
+            for (int h = 2; h <= Harmonics; ++h) {
                 const int partial = s + int(std::lround(12 * std::log2(double(h))));
                 if (partial >= Semitones)
                     break;
                 double& p = semitones[std::size_t(partial)];
-                p = std::max(0.0, p - gamma * fundamental / h);
+                p = std::max(0.0, p - fundamental / h);
             }
-            frameChroma[std::size_t((s + LowestMidi) % 12)] += std::pow(fundamental, power);
+            result[std::size_t((s + LowestMidi) % 12)] += frameWeight * fundamental;
         }
-        static const int norm = getenv("KF") ? atoi(getenv("KF")) : 0;
-        double scale = 1;
-        if (norm == 1) scale = *std::max_element(frameChroma.begin(), frameChroma.end());
-        if (norm == 2) scale = std::accumulate(frameChroma.begin(), frameChroma.end(), 0.0);
-        if (norm == 3) scale = std::sqrt(std::accumulate(frameChroma.begin(), frameChroma.end(), 0.0));
-        static const double edge = getenv("KE") ? atof(getenv("KE")) : 0.0;
-        const double tt = f / spectra.frameRate(); const double total = spectra.frames() / spectra.frameRate();
-        if (tt < 2 || tt > total - 2) scale /= (1 + edge);
-        if (scale > 1e-9) for (int i = 0; i < 12; ++i) result[std::size_t(i)] += frameChroma[std::size_t(i)] / scale;
-        std::fill(frameChroma.begin(), frameChroma.end(), 0.0);
     }
     return result;
 }
@@ -149,26 +171,18 @@ Key findKey(const Spectrogram& spectra, const Prior& prior)
         return key;
     }
     std::array<double, 12> c = chroma(spectra);
-    static const double finalPower = getenv("KZ") ? atof(getenv("KZ")) : 1.0;
-    for (double& v : c) v = std::pow(v, finalPower);
-    if (std::accumulate(c.begin(), c.end(), 0.0) <= 0) {
+    if (!harmonic(c)) {
         key.reason = "no pitched content";
         return key;
     }
 
-    static const int profile = getenv("KP") ? atoi(getenv("KP")) : 0;
-    static const double kkMaj[12] = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
-    static const double kkMin[12] = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
-    static const double tMaj[12] = {5, 2, 3.5, 2, 4.5, 4, 2, 4.5, 2, 3.5, 1.5, 4};
-    static const double tMin[12] = {5, 2, 3.5, 4.5, 2, 4, 2, 4.5, 3.5, 2, 1.5, 4};
-    static const double eMaj[12] = {16.8, 0.86, 12.95, 1.41, 13.49, 11.93, 1.25, 20.28, 1.8, 8.04, 0.62, 10.57};
-    static const double eMin[12] = {18.26, 0.74, 14.05, 16.86, 0.7, 14.44, 0.7, 18.62, 4.57, 1.93, 7.38, 1.76};
-    const double* pm = profile == 1 ? kkMaj : profile == 2 ? tMaj : profile == 3 ? eMaj : MajorProfile;
-    const double* pn = profile == 1 ? kkMin : profile == 2 ? tMin : profile == 3 ? eMin : MinorProfile;
+    // Compressed a little, so the roots the bass doubles do not outweigh the thirds that tell major from minor.
+    for (double& value : c)
+        value = std::pow(value, Compression);
     double scores[24];
     for (int root = 0; root < 12; ++root) {
-        scores[root] = correlation(c, pm, root);
-        scores[12 + root] = correlation(c, pn, root);
+        scores[root] = correlation(c, MajorProfile, root);
+        scores[12 + root] = correlation(c, MinorProfile, root);
     }
     int best = int(std::max_element(scores, scores + 24) - scores);
     if (scores[best] < MinCorrelation) {

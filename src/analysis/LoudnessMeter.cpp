@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <vector>
 
 namespace analysis {
 
@@ -27,6 +28,15 @@ Loudness meterLoudness(const float* interleaved, std::size_t frames, int channel
                                                                        EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK));
     if (!state)
         return result;
+    // A sample that is not a number would stop the meter's filters for good; read such samples as silence.
+    const std::size_t count = frames * std::size_t(channels);
+    std::vector<float> cleaned;
+    if (!std::all_of(interleaved, interleaved + count, [](float s) { return std::isfinite(s); })) {
+        cleaned.assign(interleaved, interleaved + count);
+        for (float& sample : cleaned)
+            sample = std::isfinite(sample) ? sample : 0.0F;
+        interleaved = cleaned.data();
+    }
     if (ebur128_add_frames_float(state.get(), interleaved, frames) != EBUR128_SUCCESS)
         return result;
 

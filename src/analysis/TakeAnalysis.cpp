@@ -124,16 +124,14 @@ QStringList chips(const Take& take)
     return shown;
 }
 
-QJsonObject toJson(const MusicAnalysis& analysis, std::optional<double> bpmByUser)
+void addToJson(QJsonObject& object, const MusicAnalysis& analysis, std::optional<double> bpmByUser)
 {
     const double bpm = bpmByUser.value_or(analysis.bpm);
     const bool hasKey = analysis.key.isValid();
-    QJsonObject object{
+    const QJsonObject fields{
         {u"bpm"_s, bpm > 0 ? QJsonValue(oneDecimal(bpm)) : QJsonValue()},
-        {u"bpm_confidence"_s,
-         analysis.bpm > 0 ? QJsonValue(rounded(analysis.bpmConfidence, 2)) : QJsonValue()},
-        {u"downbeat_s"_s,
-         analysis.bpm > 0 ? QJsonValue(rounded(analysis.downbeatSeconds, 3)) : QJsonValue()},
+        {u"bpm_confidence"_s, analysis.bpm > 0 ? QJsonValue(rounded(analysis.bpmConfidence, 2)) : QJsonValue()},
+        {u"downbeat_s"_s, analysis.bpm > 0 ? QJsonValue(rounded(analysis.downbeatSeconds, 3)) : QJsonValue()},
         {u"key"_s, hasKey ? QJsonValue(analysis.key.name()) : QJsonValue()},
         {u"key_short"_s, hasKey ? QJsonValue(analysis.key.shortName()) : QJsonValue()},
         {u"camelot"_s, hasKey ? QJsonValue(analysis.key.camelot()) : QJsonValue()},
@@ -141,11 +139,12 @@ QJsonObject toJson(const MusicAnalysis& analysis, std::optional<double> bpmByUse
         {u"lufs"_s, optionalNumber(analysis.loudnessLufs)},
         {u"true_peak_dbtp"_s, optionalNumber(analysis.truePeakDbtp)},
     };
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+        object.insert(it.key(), it.value());
     if (bpmByUser)
         object.insert(u"bpm_by_user"_s, true);
     if (!analysis.tempoNote.isEmpty())
         object.insert(u"tempo_note"_s, analysis.tempoNote);
-    return object;
 }
 
 } // namespace TakeAnalysis

@@ -39,9 +39,10 @@ QString tempoText(double bpm);
 /// The chips a take shows: "92 BPM", "A minor", "−14.1 LUFS" (each only when known).
 QStringList chips(const Take& take);
 
-/// The analysis as `history --json` and `analyze --json` show it: `bpm` (one decimal; the musician's correction
-/// when there is one, with `bpm_by_user` true), `bpm_confidence`, `downbeat_s`, `key`, `key_short`, `camelot`,
-/// `key_confidence`, `lufs`, `true_peak_dbtp`; null where nothing was found, and `tempo_note` saying why.
-QJsonObject toJson(const MusicAnalysis& analysis, std::optional<double> bpmByUser = std::nullopt);
+/// Adds the analysis to `object` as `history --json`, `generate --json` and `analyze --json` show it: `bpm` (one
+/// decimal; the musician's correction when there is one, with `bpm_by_user` true), `bpm_confidence`, `downbeat_s`,
+/// `key`, `key_short`, `camelot`, `key_confidence`, `lufs`, `true_peak_dbtp`; null where nothing was found, and
+/// `tempo_note` saying why there is no tempo when that is known.
+void addToJson(QJsonObject& object, const MusicAnalysis& analysis, std::optional<double> bpmByUser = std::nullopt);
 
 } // namespace TakeAnalysis

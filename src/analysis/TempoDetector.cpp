@@ -1,10 +1,10 @@
 #include "analysis/TempoDetector.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <cstdio>
+#include <array>
 #include <bit>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 
 namespace analysis {
@@ -21,19 +21,51 @@ constexpr double PreferenceOctaves = 1.0;
 constexpr double PriorOctaves = 0.04;
 constexpr double PriorWeight = 1.0;
 /// Less than this, or fewer beats than MinBeats at the tempo found, is not evidence of a tempo.
-constexpr double MinSeconds = 2.0;
+constexpr double MinSeconds = 2.5;
 constexpr double MinBeats = 4;
 /// Below this normalised autocorrelation at the beat period the onsets have no steady pulse.
 constexpr double MinClarity = 0.08;
 constexpr double BeatsPerBar = 4;
+/// Onset frames per second: fine enough to place beats within a few milliseconds once fitted over a clip.
+constexpr double FramesPerSecond = 86;
 
 struct Onsets
 {
     std::vector<float> all;  ///< every band, each normalised, local mean removed, half-wave rectified
     std::vector<float> low;  ///< the kick band alone
     std::vector<float> body; ///< the band of snares, claps and chord attacks
+    /// Pitch classes sounding in each frame (200 Hz-2 kHz), for where the chords change.
+    std::vector<std::array<float, 12>> pitch;
     double fps = 0;
 };
+
+/// The natural logarithm of x >= 1 to within 1e-4, from the float's exponent and a polynomial of its mantissa: the
+/// onset strength takes a million logarithms for 30 s, and std::log would be a third of the whole analysis.
+float fastLog(float x)
+{
+    const auto bits = std::bit_cast<std::uint32_t>(x);
+    const auto exponent = float(int((bits >> 23) & 0xffU) - 127);
+    const float m = std::bit_cast<float>((bits & 0x007fffffU) | 0x3f800000U); // 1 <= m < 2
+    return 0.69314718F * exponent +
+           (-1.7417939F + (2.8212026F + (-1.4699568F + (0.44717955F - 0.056570851F * m) * m) * m) * m);
+}
+
+/// How much `now` rises above `before` over [from, to), summed; in eight running sums the compiler can vectorise.
+float rise(const float* now, const float* before, int from, int to)
+{
+    float lanes[8] = {};
+    int k = from;
+    for (; k + 8 <= to; k += 8) {
+        for (int lane = 0; lane < 8; ++lane)
+            lanes[lane] += std::max(0.0F, now[k + lane] - before[k + lane]);
+    }
+    float sum = 0;
+    for (; k < to; ++k)
+        sum += std::max(0.0F, now[k] - before[k]);
+    for (const float lane : lanes)
+        sum += lane;
+    return sum;
+}
 
 /// Removes the local mean (over about half a second) and keeps what rises above it.
 void detrend(std::vector<float>& values, int halfWidth)
@@ -57,8 +89,7 @@ Onsets onsetStrength(const Spectrogram& spectra)
     const int frames = spectra.frames();
     const int bins = spectra.bins();
     // Kick, body and air: each band counts alike, so loud bass does not drown the hats nor hats the kick.
-    static const double e1 = getenv("E1") ? atof(getenv("E1")) : 120, e2 = getenv("E2") ? atof(getenv("E2")) : 2000;
-    const double edgesHz[] = {30, e1, e2, 1e9};
+    const double edgesHz[] = {30, 150, 4000, 1e9};
     constexpr int Bands = 3;
     int edges[Bands + 1];
     for (int b = 0; b <= Bands; ++b)
@@ -66,31 +97,31 @@ Onsets onsetStrength(const Spectrogram& spectra)
     std::vector<float> flux[Bands];
     for (auto& band : flux)
         band.assign(std::size_t(frames), 0.0F);
-    std::vector<float> linear[2];
-    for (auto& band : linear)
+    std::vector<float> plain[2];
+    for (auto& band : plain)
         band.assign(std::size_t(frames), 0.0F);
     std::vector<float> previous(std::size_t(bins), 0.0F);
     std::vector<float> current(std::size_t(bins), 0.0F);
     constexpr float Compression = 1000.0F;
+    const int pitchFrom = std::clamp(int(std::lround(200 / spectra.binHz())), 1, bins);
+    const int pitchTo = std::clamp(int(std::lround(2000 / spectra.binHz())), pitchFrom, bins);
+    std::vector<int> pitchClass(std::size_t(bins), 0);
+    for (int k = pitchFrom; k < pitchTo; ++k)
+        pitchClass[std::size_t(k)] = (int(std::lround(69 + 12 * std::log2(k * spectra.binHz() / 440))) % 12 + 12) % 12;
+    onsets.pitch.assign(std::size_t(frames), {});
     for (int f = 0; f < frames; ++f) {
         const float* magnitudes = spectra.frame(f);
+        for (int k = pitchFrom; k < pitchTo; ++k)
+            onsets.pitch[std::size_t(f)][std::size_t(pitchClass[std::size_t(k)])] += magnitudes[k];
         for (int k = edges[0]; k < edges[Bands]; ++k)
-            current[std::size_t(k)] = std::log1p(Compression * magnitudes[k]);
+            current[std::size_t(k)] = fastLog(1 + Compression * magnitudes[k]);
         if (f > 0) {
-            for (int b = 0; b < Bands; ++b) {
-                float sum = 0;
-                for (int k = edges[b]; k < edges[b + 1]; ++k)
-                    sum += std::max(0.0F, current[std::size_t(k)] - previous[std::size_t(k)]);
-                flux[b][std::size_t(f)] = sum;
-            }
+            for (int b = 0; b < Bands; ++b)
+                flux[b][std::size_t(f)] = rise(current.data(), previous.data(), edges[b], edges[b + 1]);
             // Without compression, so a kick stands out in the low band and a snare in the body band.
             const float* before = spectra.frame(f - 1);
-            for (int b = 0; b < 2; ++b) {
-                float sum = 0;
-                for (int k = edges[b]; k < edges[b + 1]; ++k)
-                    sum += std::max(0.0F, magnitudes[k] - before[k]);
-                linear[b][std::size_t(f)] = sum;
-            }
+            plain[0][std::size_t(f)] = rise(magnitudes, before, edges[0], edges[1]);
+            plain[1][std::size_t(f)] = rise(magnitudes, before, edges[1], edges[2]);
         }
         std::swap(previous, current);
     }
@@ -103,13 +134,13 @@ Onsets onsetStrength(const Spectrogram& spectra)
     };
     for (auto& band : flux)
         normalise(band);
-    for (auto& band : linear)
+    for (auto& band : plain)
         normalise(band);
     onsets.all.assign(std::size_t(frames), 0.0F);
     for (int f = 0; f < frames; ++f)
         onsets.all[std::size_t(f)] = flux[0][std::size_t(f)] + flux[1][std::size_t(f)] + flux[2][std::size_t(f)];
-    onsets.low = std::move(linear[0]);
-    onsets.body = std::move(linear[1]);
+    onsets.low = std::move(plain[0]);
+    onsets.body = std::move(plain[1]);
     return onsets;
 }
 
@@ -152,8 +183,7 @@ double interpolate(const std::vector<float>& values, double at)
 /// How much more likely a tempo is before hearing anything: the preference around 120 and the prompt's tempo.
 double tempoWeight(double bpm, double priorBpm)
 {
-    static const double octaves = getenv("TW") ? atof(getenv("TW")) : PreferenceOctaves;
-    const double fromPreferred = std::log2(bpm / PreferredBpm) / octaves;
+    const double fromPreferred = std::log2(bpm / PreferredBpm) / PreferenceOctaves;
     double weight = std::exp(-0.5 * fromPreferred * fromPreferred);
     if (priorBpm > 0) {
         const double fromPrior = std::log2(bpm / priorBpm) / PriorOctaves;
@@ -203,24 +233,21 @@ double peakNear(const std::vector<float>& x, double at, int halfWidth)
     return peak;
 }
 
-/// Metrical evidence for a grid, from the backbeat of popular music: kicks on one parity of its beats and snares on
-/// the other, little of either halfway between. A grid twice too slow finds the snares halfway between its beats;
-/// one twice too fast finds kicks and snares on every other beat only. Near 0 where nothing alternates (no drums,
-/// four kicks to the bar with nothing else).
+/// Metrical evidence for a grid, from the backbeat of popular music: kicks on one parity of its beats and snares or
+/// claps on the other. A grid twice too slow puts kicks and snares on every beat alike, one twice too fast puts them
+/// on every other beat only; either way nothing alternates. 0 where nothing does (no drums, four kicks to the bar);
+/// about 1 for a plain rock beat.
 double backbeat(const Onsets& onsets, const Grid& grid)
 {
     const int halfWidth = std::max(1, int(std::lround(grid.period / 16)));
     double low[2] = {0, 0};
     double body[2] = {0, 0};
-    double between = 0;
     int counts[2] = {0, 0};
     int beat = 0;
     for (double t = grid.phase; t < double(onsets.all.size()); t += grid.period, ++beat) {
         low[beat % 2] += peakNear(onsets.low, t, halfWidth);
         body[beat % 2] += peakNear(onsets.body, t, halfWidth);
         ++counts[beat % 2];
-        between += peakNear(onsets.low, t + grid.period / 2, halfWidth) +
-                   peakNear(onsets.body, t + grid.period / 2, halfWidth);
     }
     if (counts[0] == 0 || counts[1] == 0)
         return 0;
@@ -228,13 +255,9 @@ double backbeat(const Onsets& onsets, const Grid& grid)
         low[parity] /= counts[parity];
         body[parity] /= counts[parity];
     }
-    const double alternation = std::sqrt(std::max(0.0, -(low[0] - low[1]) * (body[0] - body[1])));
-    static const double c = getenv("TC") ? atof(getenv("TC")) : 1.0;
     const double onBeats = (low[0] + low[1] + body[0] + body[1]) / 2;
-    if (onBeats <= 0)
-        return 0;
-    if (getenv("TD")) fprintf(stderr, "  bpm %.1f alt %.2f between %.2f on %.2f\n", 6000.0 / grid.period, alternation, between / beat, onBeats);
-    return (alternation - c * between / beat) / onBeats;
+    const double alternation = std::sqrt(std::max(0.0, -(low[0] - low[1]) * (body[0] - body[1])));
+    return onBeats > 0 ? alternation / onBeats : 0;
 }
 
 /// How strongly the onsets repeat at a beat period and at two and four beats: the evidence that it is a beat of a
@@ -284,8 +307,8 @@ std::vector<double> candidatePeriods(const std::vector<double>& r, double fps, i
             if (bpm < MinBpm || bpm > MaxBpm || seconds * bpm / 60 < MinBeats)
                 continue;
             const double period = 60 * fps / bpm;
-            const bool known = std::any_of(periods.begin(), periods.end(),
-                                           [&](double p) { return std::abs(p / period - 1) < 0.02; });
+            const bool known =
+                std::any_of(periods.begin(), periods.end(), [&](double p) { return std::abs(p / period - 1) < 0.02; });
             if (!known)
                 periods.push_back(period);
         }
@@ -355,20 +378,73 @@ std::vector<float> smooth(const std::vector<float>& x)
     return y;
 }
 
-/// Which of the four beats of a bar starts it: the one with the strongest kick-band onsets.
+/// Shares of four: each value over their sum (all equal when the sum is 0).
+std::array<double, 4> shares(const std::array<double, 4>& values)
+{
+    const double sum = values[0] + values[1] + values[2] + values[3];
+    std::array<double, 4> result{0.25, 0.25, 0.25, 0.25};
+    if (sum > 0) {
+        for (std::size_t i = 0; i < 4; ++i)
+            result[i] = values[i] / sum;
+    }
+    return result;
+}
+
+/// Which of the four beats of a bar starts it: where the chords change, where the kick hits hardest, and where the
+/// music itself starts (takes tend to start on a bar).
 double firstDownbeat(const Onsets& onsets, const Grid& grid)
 {
-    double energy[4] = {0, 0, 0, 0};
-    int k = 0;
-    for (double t = grid.phase; t < double(onsets.low.size()); t += grid.period, ++k) {
-        double peak = 0;
-        for (int i = int(t) - 2; i <= int(t) + 3; ++i) {
-            if (i >= 0 && i < int(onsets.low.size()))
-                peak = std::max(peak, double(onsets.low[std::size_t(i)]));
+    const auto frames = int(onsets.all.size());
+    const int halfWidth = std::max(1, int(std::lround(grid.period / 16)));
+    std::array<double, 4> kick{};
+    std::array<double, 4> change{};
+    std::array<float, 12> previous{};
+    int beat = 0;
+    for (double t = grid.phase; t < frames; t += grid.period, ++beat) {
+        kick[std::size_t(beat % 4)] += peakNear(onsets.low, t, halfWidth);
+        // The pitch classes of this beat against those of the beat before: 1 - cosine similarity.
+        std::array<float, 12> current{};
+        for (int f = std::max(0, int(t)); f < std::min(frames, int(t + grid.period)); ++f) {
+            for (std::size_t c = 0; c < 12; ++c)
+                current[c] += onsets.pitch[std::size_t(f)][c];
         }
-        energy[k % 4] += peak;
+        double dot = 0;
+        double a = 0;
+        double b = 0;
+        for (std::size_t c = 0; c < 12; ++c) {
+            dot += double(current[c]) * previous[c];
+            a += double(current[c]) * current[c];
+            b += double(previous[c]) * previous[c];
+        }
+        if (beat > 0 && a > 0 && b > 0)
+            change[std::size_t(beat % 4)] += 1 - dot / std::sqrt(a * b);
+        previous = current;
     }
-    const int best = int(std::max_element(energy, energy + 4) - energy);
+    // The first onset that stands out, and the beat it falls on.
+    std::array<double, 4> start{};
+    const float loudest = *std::max_element(onsets.all.begin(), onsets.all.end());
+    for (int f = 0; f < frames; ++f) {
+        if (onsets.all[std::size_t(f)] >= 0.3F * loudest) {
+            const double beats = (f - grid.phase) / grid.period;
+            const double nearest = std::round(beats);
+            if (std::abs(beats - nearest) < 0.25)
+                start[std::size_t(((int(nearest) % 4) + 4) % 4)] = 1;
+            break;
+        }
+    }
+    const auto kickShare = shares(kick);
+    const auto changeShare = shares(change);
+    // The start is a hint, not evidence: it decides only between beats the kick and the chords find alike.
+    constexpr double StartWeight = 0.25;
+    int best = 0;
+    double bestScore = -1;
+    for (std::size_t m = 0; m < 4; ++m) {
+        const double score = kickShare[m] + changeShare[m] + StartWeight * start[m];
+        if (score > bestScore) {
+            bestScore = score;
+            best = int(m);
+        }
+    }
     return (grid.phase + best * grid.period) / onsets.fps;
 }
 
@@ -377,7 +453,7 @@ double firstDownbeat(const Onsets& onsets, const Grid& grid)
 Spectrogram onsetSpectrogram(const AnalysisSignal& signal)
 {
     const int frameSize = int(std::bit_ceil(unsigned(std::max(64.0, signal.sampleRate * 0.06))));
-    const int hop = std::max(1, int(std::lround(signal.sampleRate / 100)));
+    const int hop = std::max(1, int(std::lround(signal.sampleRate / FramesPerSecond)));
     return Spectrogram(signal.samples, signal.sampleRate, frameSize, hop);
 }
 
@@ -400,14 +476,13 @@ Tempo findTempo(const Spectrogram& spectra, double priorBpm)
     }
 
     const std::vector<float> smoothed = smooth(onsets.all);
-    static const double beta = getenv("TB") ? atof(getenv("TB")) : 1.0;
     Grid best;
     double bestScore = 0;
     for (const double period : candidatePeriods(r, fps, frames)) {
         const Grid grid = fitGrid(smoothed, period, 0.01, 0.0025, 1.0);
         const double bpm = 60 * fps / grid.period;
-        const double score = metricalStrength(r, grid.period, frames) * tempoWeight(bpm, priorBpm) *
-                             std::exp(beta * backbeat(onsets, grid));
+        const double score =
+            metricalStrength(r, grid.period, frames) * tempoWeight(bpm, priorBpm) * std::exp(backbeat(onsets, grid));
         if (score > bestScore) {
             bestScore = score;
             best = grid;
@@ -417,7 +492,9 @@ Tempo findTempo(const Spectrogram& spectra, double priorBpm)
         tempo.reason = seconds * MaxBpm / 60 < MinBeats ? "not enough audio" : "no steady pulse";
         return tempo;
     }
-    const double clarity = interpolate(r, best.period) / r[0];
+    // How much the onsets repeat at the beat beyond what their mean alone gives: 0 for noise, 1 for a metronome.
+    const double mean = std::accumulate(onsets.all.begin(), onsets.all.end(), 0.0) / frames;
+    const double clarity = (interpolate(r, best.period) - mean * mean) / std::max(1e-12, r[0] - mean * mean);
     if (clarity < MinClarity) {
         tempo.reason = "no steady pulse";
         return tempo;

@@ -107,9 +107,7 @@ int runAnalyze(const QStringList& arguments)
             printNotice(tr("%1: analysed, but not kept in the library: %2").arg(take->id, error));
         const std::optional<double> byUser = take ? take->bpmByUser : std::nullopt;
         if (parser.isSet(json)) {
-            const QJsonObject measured = TakeAnalysis::toJson(*found, byUser);
-            for (auto it = measured.begin(); it != measured.end(); ++it)
-                object.insert(it.key(), it.value());
+            TakeAnalysis::addToJson(object, *found, byUser);
             array.append(object);
         } else {
             printLine(u"%1: %2"_s.arg(forTerminal(take ? take->id : target), describeAnalysis(*found)));

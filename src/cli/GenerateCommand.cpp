@@ -1,5 +1,6 @@
 #include "cli/Commands.h"
 
+#include "analysis/TakeAnalysis.h"
 #include "audio/AudioFile.h"
 #include "cli/CliSupport.h"
 #include "cli/ExitCode.h"
@@ -185,6 +186,7 @@ QJsonObject describe(const GenerationResult& result, const QString& path, qint64
     };
     if (result.remainingCredits)
         object.insert(u"remaining_credits"_s, *result.remainingCredits);
+    TakeAnalysis::addToJson(object, result.analysis.value_or(MusicAnalysis{}));
     return object;
 }
 

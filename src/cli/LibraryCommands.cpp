@@ -97,9 +97,7 @@ QJsonObject takeToJson(const Take& take)
         object.insert(u"parent_id"_s, take.parentId);
     if (!take.requestId.isEmpty())
         object.insert(u"request_id"_s, take.requestId);
-    const QJsonObject analysis = TakeAnalysis::toJson(take.analysis(), take.bpmByUser);
-    for (auto it = analysis.begin(); it != analysis.end(); ++it)
-        object.insert(it.key(), it.value());
+    TakeAnalysis::addToJson(object, take.analysis(), take.bpmByUser);
     return object;
 }
 

@@ -4,6 +4,7 @@
 #include "audio/AudioFile.h"
 #include "library/TakeSidecar.h"
 #include "model/TextUtils.h"
+#include "platform/AtomicFile.h"
 #include "platform/FileNames.h"
 
 #include <QCoreApplication>
@@ -25,6 +26,34 @@ std::optional<QByteArray> readFile(const QString& path, QString* error)
         return std::nullopt;
     }
     return file.readAll();
+}
+
+// The names in the list of drag copies handed out from `directory` (keepDragCopy) whose files are still there, with
+// `add` when given; the list is written again when that changes it. Nothing, with `error` set, when the list cannot
+// be read or written: no copy may be deleted then.
+std::optional<QStringList> draggedCopies(const QString& directory, const QString& add, QString* error)
+{
+    const QString listPath = directory + u"/.dragged"_s;
+    QStringList listed;
+    if (QFileInfo::exists(listPath)) {
+        const std::optional<QByteArray> list = readFile(listPath, error);
+        if (!list)
+            return std::nullopt;
+        listed = QString::fromUtf8(*list).split(u'\n', Qt::SkipEmptyParts);
+    }
+    QStringList names = listed;
+    names.removeIf([&directory](const QString& name) { return !QFileInfo::exists(directory + u'/' + name); });
+    if (!add.isEmpty() && !names.contains(add))
+        names << add;
+    if (names == listed)
+        return names;
+    const AtomicFile::WriteResult written =
+        AtomicFile::write(listPath, names.join(u'\n').append(u'\n').toUtf8(), AtomicFile::Mode::Replace);
+    if (!written.ok()) {
+        setError(error, written.error);
+        return std::nullopt;
+    }
+    return names;
 }
 
 bool sameSamples(const std::optional<AudioCodec::Decoded>& a, const std::optional<AudioCodec::Decoded>& b)
@@ -82,22 +111,31 @@ std::optional<QString> saveDragCopy(const QString& directory, const QString& fil
                             .arg(QDir::toNativeSeparators(directory)));
         return std::nullopt;
     }
-    const std::optional<QString> path = save(directory, fileNameTemplate, take, audio, error);
+    // Copies handed out that the musician deleted leave the list first, so a new copy taking such a name is not kept.
+    const std::optional<QStringList> handedOut = draggedCopies(directory, {}, error);
+    const std::optional<QString> path =
+        handedOut ? save(directory, fileNameTemplate, take, audio, error) : std::nullopt;
     if (!path)
         return std::nullopt;
     // A copy asked for again counts as new, so the copies deleted are those least recently asked for.
     if (QFile copy(*path); copy.open(QIODevice::ReadOnly))
         copy.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
     AtomicFile::removeAbandoned(directory);
-    // Hidden files (a live writer's temporary file) are not listed.
+    // Hidden files (a live writer's temporary file, the list) are not listed.
     const QFileInfoList copies = QDir(directory).entryInfoList(QDir::Files, QDir::Time);
     const QString newest = QFileInfo(*path).fileName();
-    int kept = 1;
+    int prepared = handedOut->contains(newest) ? 0 : 1;
     for (const QFileInfo& file : copies) {
-        if (file.fileName() != newest && ++kept > keep)
+        if (file.fileName() != newest && !handedOut->contains(file.fileName()) && ++prepared > keep)
             QFile::remove(file.filePath());
     }
     return path;
+}
+
+bool keepDragCopy(const QString& path, QString* error)
+{
+    const QFileInfo copy(path);
+    return draggedCopies(copy.absolutePath(), copy.fileName(), error).has_value();
 }
 
 bool follow(const Take& before, const Take& after, const QString& clipPath, QString* error)

@@ -303,9 +303,14 @@ QMimeData* HistoryModel::mimeData(const QModelIndexList& indexes) const
     for (const QModelIndex& index : indexes) {
         const Take take = index.data(TakeRole).value<Take>();
         const QString copy = dragCopyOf(take);
-        const QString path = !copy.isEmpty() && QFileInfo::exists(copy) ? copy : m_library->audioPath(take);
-        if (QFileInfo::exists(path))
-            urls.append(QUrl::fromLocalFile(path));
+        const bool handsOverCopy = !copy.isEmpty() && QFileInfo::exists(copy);
+        const QString path = handsOverCopy ? copy : m_library->audioPath(take);
+        if (!QFileInfo::exists(path))
+            continue;
+        urls.append(QUrl::fromLocalFile(path));
+        // Where it is dropped, it may be referred to in place: the drag folder must not let it go.
+        if (handsOverCopy)
+            m_library->keepDragCopy(copy);
     }
     if (urls.isEmpty())
         return nullptr;

@@ -76,6 +76,7 @@ public:
     bool canFetchMore(const QModelIndex& parent) const override;
     /// Takes drag out of the list as audio files (text/uri-list), into a DAW or a file manager: the take's tagged copy
     /// when prepareDrag() has one ready that still carries the take's tags (tempo and key included), else its clip.
+    /// A copy handed out stays until the musician deletes it (LibraryService::keepDragCopy): a DAW may refer to it.
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     QStringList mimeTypes() const override;
     QMimeData* mimeData(const QModelIndexList& indexes) const override;

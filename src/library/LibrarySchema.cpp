@@ -98,6 +98,10 @@ const QList<Migration>& migrations()
              "ALTER TABLE takes ADD COLUMN loudness_lufs REAL"_L1,
              "ALTER TABLE takes ADD COLUMN true_peak_dbtp REAL"_L1,
              "CREATE INDEX takes_analysis ON takes (analysis_version)"_L1,
+             // The search box's bpm: and key: filters (TakeSearch): counting 100,000 takes through these takes
+             // milliseconds, through the rows a tenth of a second.
+             "CREATE INDEX takes_tempo ON takes (trashed, coalesce(bpm_by_user, bpm))"_L1,
+             "CREATE INDEX takes_key ON takes (trashed, key_root, key_minor)"_L1,
          }},
     };
     return steps;

@@ -196,3 +196,15 @@ void LibraryService::prepareDragCopy(const QString& id)
             qWarning("LibraryService: take %s drags out as its clip: %s", qUtf8Printable(id), qUtf8Printable(error));
     });
 }
+
+void LibraryService::keepDragCopy(const QString& path)
+{
+    post([this, path](Library&) {
+        QString error;
+        if (!Favourites::keepDragCopy(path, &error))
+            report(&LibraryService::failed,
+                   tr("The dragged file %1 could not be marked to keep (%2), so it may be deleted with older drag "
+                      "copies: save it into your project to be safe.")
+                       .arg(QDir::toNativeSeparators(path), error));
+    });
+}

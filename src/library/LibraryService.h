@@ -61,13 +61,16 @@ public:
     /// The musician's tempo for the take; nothing: back to the detected one (Library::setTempoByUser).
     void setTempoByUser(const QString& id, std::optional<double> bpm);
 
-    /// How many drag copies <root>/drag keeps: the ones most recently asked for.
+    /// How many drag copies only prepared, never handed out, <root>/drag keeps: the ones most recently asked for.
     static constexpr int DragCopiesKept = 20;
     /// Makes the copy a drag of take `id` hands over (dragCopyReady follows): its audio tagged like a favourite copy,
-    /// tempo and key included, named by the favourites' file-name template, in <root>/drag, where only the last
-    /// DragCopiesKept are kept (Favourites::saveDragCopy). The clips themselves stay exactly as received. A copy
-    /// that cannot be made is only logged: the drag then hands over the clip.
+    /// tempo and key included, named by the favourites' file-name template, in <root>/drag, where besides the copies
+    /// handed out only the last DragCopiesKept are kept (Favourites::saveDragCopy). The clips themselves stay exactly
+    /// as received. A copy that cannot be made is only logged: the drag then hands over the clip.
     void prepareDragCopy(const QString& id);
+    /// The drag copy at `path` was handed out to another program, which may refer to it where it lies: it is kept
+    /// until the musician deletes it (Favourites::keepDragCopy). When that cannot be noted, `failed` says so.
+    void keepDragCopy(const QString& path);
 
 signals:
     void takeAdded(const Take& take);

@@ -156,6 +156,10 @@ std::vector<ChordSpec> progressionOf(Progression progression, bool minor)
         if (minor)
             return {{2, {0, 3, 6, 10}}, {7, {0, 4, 7, 10}}, {0, {0, 3, 7, 10}}, {0, minorTriad}};
         return {{2, {0, 3, 7, 10}}, {7, {0, 4, 7, 10}}, {0, {0, 4, 7, 11}}, {0, {0, 4, 7, 11}}};
+    case Progression::Relative:
+        if (minor)
+            return {{0, minorTriad}, {3, major}};
+        return {{0, major}, {9, minorTriad}};
     }
     return {};
 }
@@ -192,6 +196,7 @@ const char* progressionName(Progression progression)
     case Progression::Cadence: return "cadence";
     case Progression::PopLoop: return "pop loop";
     case Progression::TwoFiveOne: return "ii-V-I";
+    case Progression::Relative: return "relative pair";
     }
     return "";
 }

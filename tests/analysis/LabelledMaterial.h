@@ -52,6 +52,7 @@ enum class Progression
     Cadence,    ///< major I IV V I; minor i iv V i (the raised leading tone)
     PopLoop,    ///< major I V vi IV; minor i VI III VII
     TwoFiveOne, ///< major ii V I; minor ii° V i, with sevenths
+    Relative,   ///< major I vi; minor i III: as much the relative key's as its own (not in the labelled set)
 };
 inline constexpr Progression Progressions[] = {Progression::Cadence, Progression::PopLoop, Progression::TwoFiveOne};
 const char* progressionName(Progression progression);

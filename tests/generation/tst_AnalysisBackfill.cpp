@@ -90,7 +90,8 @@ void TestAnalysisBackfill::aLibraryFromBeforeTheAnalysisIsMigratedAndAnalysed()
     QCOMPARE(made.size(), 4);
     // Back to the layout of version 3: no analysis columns, no index on them.
     const QString database = folderPath() + u"/library.sqlite3"_s;
-    QVERIFY(TestDatabase::exec(database, u"DROP INDEX takes_analysis"_s));
+    for (const auto index : {"takes_analysis"_L1, "takes_tempo"_L1, "takes_key"_L1})
+        QVERIFY(TestDatabase::exec(database, u"DROP INDEX "_s + index));
     for (const auto column :
          {"analysis_version"_L1, "bpm"_L1, "bpm_confidence"_L1, "downbeat_seconds"_L1, "bpm_by_user"_L1, "key_root"_L1,
           "key_minor"_L1, "key_confidence"_L1, "loudness_lufs"_L1, "true_peak_dbtp"_L1})

@@ -377,8 +377,35 @@ void TestFavourites::dragCopiesStayFew()
     QCOMPARE(QDir(drag).entryList(QDir::Files | QDir::Hidden).size(), 3);
     QVERIFY(QFileInfo::exists(drag + u"/take 9_42_12s.wav"_s));
 
+    // A copy handed out to another program stays, besides the `keep` newest, however many follow.
+    const QString handedOut = drag + u"/take 8_42_12s.wav"_s;
     QString error;
-    QVERIFY(!Favourites::saveDragCopy(dir.filePath(u"drag/take 9_42_12s.wav/x"_s), pattern, sampleTake(), audio, 3,
+    QVERIFY2(Favourites::keepDragCopy(handedOut, &error), qPrintable(error));
+    setModified(handedOut, QDateTime(QDate(2020, 1, 1), QTime(0, 0), Qt::UTC));
+    for (int i = 10; i < 20; ++i)
+        QVERIFY(Favourites::saveDragCopy(drag, pattern, sampleTake(u"take %1"_s.arg(i)), audio, 3));
+    expected =
+        QStringList{u"take 17_42_12s.wav"_s, u"take 18_42_12s.wav"_s, u"take 19_42_12s.wav"_s, u"take 8_42_12s.wav"_s};
+    QCOMPARE(QDir(drag).entryList(QDir::Files, QDir::Name), expected);
+    QVERIFY(AudioTags::read(readFile(handedOut)));
+    // Deleted by the musician, it leaves the list: a new copy by that name is only prepared, and goes in its turn.
+    QVERIFY(QFile::remove(handedOut));
+    QVERIFY(Favourites::saveDragCopy(drag, pattern, sampleTake(u"take 8"_s), audio, 3));
+    for (int i = 20; i < 23; ++i)
+        QVERIFY(Favourites::saveDragCopy(drag, pattern, sampleTake(u"take %1"_s.arg(i)), audio, 3));
+    QVERIFY(!QFileInfo::exists(handedOut));
+    QCOMPARE(QDir(drag).entryList(QDir::Files).size(), 3);
+
+    // While the note of the copies handed out cannot be read, no copy is made, so none is deleted.
+    QVERIFY(Favourites::keepDragCopy(drag + u"/take 22_42_12s.wav"_s));
+    QVERIFY(QFile::remove(drag + u"/.dragged"_s));
+    QVERIFY(QDir(drag).mkdir(u".dragged"_s));
+    QVERIFY(!Favourites::saveDragCopy(drag, pattern, sampleTake(u"take 23"_s), audio, 3, &error));
+    QVERIFY2(error.contains(u".dragged"_s), qPrintable(error));
+    QVERIFY(!Favourites::keepDragCopy(drag + u"/take 21_42_12s.wav"_s, &error));
+    QCOMPARE(QDir(drag).entryList(QDir::Files).size(), 3);
+
+    QVERIFY(!Favourites::saveDragCopy(dir.filePath(u"drag/take 22_42_12s.wav/x"_s), pattern, sampleTake(), audio, 3,
                                       &error));
     QVERIFY2(error.contains(u"could not create the folder"_s), qPrintable(error));
 }
