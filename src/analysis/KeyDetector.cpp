@@ -1,7 +1,6 @@
 #include "analysis/KeyDetector.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <bit>
 #include <cmath>
 #include <numbers>
@@ -18,13 +17,10 @@ constexpr int LowestMidi = 33;
 constexpr int Semitones = 68;
 /// Partials taken away per note.
 constexpr int Harmonics = 8;
-/// Key needs about a second of audio to hear a few chords.
+/// Under a second of audio holds too little of a chord to read a key from.
 constexpr double MinSeconds = 1.0;
 /// A spectral peak counts as a partial when it stands this far above the local spectral envelope.
 constexpr double PeakRatio = 2.0;
-/// Music tends to start and end on its tonic: the first and last seconds count this much more.
-constexpr double EdgeSeconds = 2.0;
-constexpr double EdgeWeight = 3.0;
 /// Exponent applied to the chroma before it is matched with the profiles.
 constexpr double Compression = 0.7;
 /// A pitch class takes part in the harmony when it has this share of the strongest one's energy.
@@ -71,8 +67,8 @@ bool harmonic(const std::array<double, 12>& chroma)
     const double strongest = *std::max_element(chroma.begin(), chroma.end());
     if (strongest <= 0)
         return false;
-    const auto standing = std::count_if(chroma.begin(), chroma.end(),
-                                        [&](double value) { return value >= MinNoteShare * strongest; });
+    const auto standing =
+        std::count_if(chroma.begin(), chroma.end(), [&](double value) { return value >= MinNoteShare * strongest; });
     const double mean = std::accumulate(chroma.begin(), chroma.end(), 0.0) / 12;
     double variance = 0;
     for (const double value : chroma)
@@ -106,7 +102,6 @@ std::array<double, 12> chroma(const Spectrogram& spectra)
         envelopeFrom[std::size_t(k)] = std::max(0, std::min(k - 3, int(std::floor(k / sixthOctave))));
         envelopeTo[std::size_t(k)] = std::min(bins - 1, std::max(k + 3, int(std::ceil(k * sixthOctave))));
     }
-    const double seconds = spectra.frames() / spectra.frameRate();
     std::vector<double> prefix(std::size_t(bins) + 1, 0.0);
     std::vector<double> semitones(std::size_t(Semitones), 0.0);
     for (int f = 0; f < spectra.frames(); ++f) {
@@ -139,12 +134,6 @@ std::array<double, 12> chroma(const Spectrogram& spectra)
         }
         // Bottom up, each note takes away the partials it would have (falling as 1/h, as a sawtooth's), so a note's
         // fifth and third harmonics do not read as a fifth and a third.
-        static const int edgeMode = getenv("KM") ? atoi(getenv("KM")) : 0;
-        static const double edgeWeight = getenv("KE") ? atof(getenv("KE")) : EdgeWeight;
-        static const double edgeSeconds = getenv("KS") ? atof(getenv("KS")) : EdgeSeconds;
-        const bool atStart = f < edgeSeconds * spectra.frameRate();
-        const bool atEnd = f > (seconds - edgeSeconds) * spectra.frameRate();
-        const double frameWeight = (edgeMode == 0 ? (atStart || atEnd) : edgeMode == 1 ? atStart : atEnd) ? edgeWeight : 1.0;
         for (int s = 0; s < Semitones; ++s) {
             const double fundamental = semitones[std::size_t(s)];
             if (fundamental <= 0)
@@ -156,7 +145,7 @@ std::array<double, 12> chroma(const Spectrogram& spectra)
                 double& p = semitones[std::size_t(partial)];
                 p = std::max(0.0, p - fundamental / h);
             }
-            result[std::size_t((s + LowestMidi) % 12)] += frameWeight * fundamental;
+            result[std::size_t((s + LowestMidi) % 12)] += fundamental;
         }
     }
     return result;

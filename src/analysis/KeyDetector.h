@@ -11,12 +11,13 @@ namespace analysis {
 /// semitones apart in the bass.
 Spectrogram keySpectrogram(const AnalysisSignal& signal);
 
-/// How strongly each pitch class (0 = C) sounds over the whole clip, from the spectral peaks between 55 Hz and 5 kHz,
-/// each frame whitened so no one register or instrument dominates. All zeros when nothing pitched sounds.
+/// How strongly each pitch class (0 = C) sounds over the whole clip: the spectral peaks between 55 Hz and 5 kHz that
+/// stand out of their neighbourhood, on a semitone grid, each note's expected harmonics taken away so they do not
+/// read as fifths and thirds. All zeros when nothing pitched sounds.
 std::array<double, 12> chroma(const Spectrogram& spectra);
 
-/// The key whose profile (Sha'ath's major and minor) best matches the chroma; the prior decides only between keys
-/// that match nearly equally well.
+/// The key whose profile (Sha'ath's major and minor) correlates best with the chroma; the prior decides only between
+/// keys that correlate nearly equally well. No key for drums alone or noise (one pitch class, or all alike).
 Key findKey(const Spectrogram& spectra, const Prior& prior);
 
 } // namespace analysis

@@ -36,6 +36,7 @@ struct Onsets
     std::vector<float> body; ///< the band of snares, claps and chord attacks
     /// Pitch classes sounding in each frame (200 Hz-2 kHz), for where the chords change.
     std::vector<std::array<float, 12>> pitch;
+    int firstSound = 0; ///< the first frame at a tenth of the loudest frame's level: where the music starts
     double fps = 0;
 };
 
@@ -109,8 +110,10 @@ Onsets onsetStrength(const Spectrogram& spectra)
     for (int k = pitchFrom; k < pitchTo; ++k)
         pitchClass[std::size_t(k)] = (int(std::lround(69 + 12 * std::log2(k * spectra.binHz() / 440))) % 12 + 12) % 12;
     onsets.pitch.assign(std::size_t(frames), {});
+    std::vector<float> level(std::size_t(frames), 0.0F);
     for (int f = 0; f < frames; ++f) {
         const float* magnitudes = spectra.frame(f);
+        level[std::size_t(f)] = std::accumulate(magnitudes, magnitudes + bins, 0.0F);
         for (int k = pitchFrom; k < pitchTo; ++k)
             onsets.pitch[std::size_t(f)][std::size_t(pitchClass[std::size_t(k)])] += magnitudes[k];
         for (int k = edges[0]; k < edges[Bands]; ++k)
@@ -136,6 +139,9 @@ Onsets onsetStrength(const Spectrogram& spectra)
         normalise(band);
     for (auto& band : plain)
         normalise(band);
+    const float loudest = frames > 0 ? *std::max_element(level.begin(), level.end()) : 0.0F;
+    onsets.firstSound =
+        int(std::find_if(level.begin(), level.end(), [&](float l) { return l >= 0.1F * loudest; }) - level.begin());
     onsets.all.assign(std::size_t(frames), 0.0F);
     for (int f = 0; f < frames; ++f)
         onsets.all[std::size_t(f)] = flux[0][std::size_t(f)] + flux[1][std::size_t(f)] + flux[2][std::size_t(f)];
@@ -235,8 +241,8 @@ double peakNear(const std::vector<float>& x, double at, int halfWidth)
 
 /// Metrical evidence for a grid, from the backbeat of popular music: kicks on one parity of its beats and snares or
 /// claps on the other. A grid twice too slow puts kicks and snares on every beat alike, one twice too fast puts them
-/// on every other beat only; either way nothing alternates. 0 where nothing does (no drums, four kicks to the bar);
-/// about 1 for a plain rock beat.
+/// on every other beat only; either way nothing alternates. 0 where nothing does (no drums, four kicks to the bar),
+/// larger the plainer the backbeat.
 double backbeat(const Onsets& onsets, const Grid& grid)
 {
     const int halfWidth = std::max(1, int(std::lround(grid.period / 16)));
@@ -397,45 +403,41 @@ double firstDownbeat(const Onsets& onsets, const Grid& grid)
     const auto frames = int(onsets.all.size());
     const int halfWidth = std::max(1, int(std::lround(grid.period / 16)));
     std::array<double, 4> kick{};
-    std::array<double, 4> change{};
-    std::array<float, 12> previous{};
-    int beat = 0;
-    for (double t = grid.phase; t < frames; t += grid.period, ++beat) {
-        kick[std::size_t(beat % 4)] += peakNear(onsets.low, t, halfWidth);
-        // The pitch classes of this beat against those of the beat before: 1 - cosine similarity.
-        std::array<float, 12> current{};
+    std::vector<std::array<float, 12>> beats;
+    for (double t = grid.phase; t < frames; t += grid.period) {
+        kick[beats.size() % 4] += peakNear(onsets.low, t, halfWidth);
+        std::array<float, 12> sounding{};
         for (int f = std::max(0, int(t)); f < std::min(frames, int(t + grid.period)); ++f) {
             for (std::size_t c = 0; c < 12; ++c)
-                current[c] += onsets.pitch[std::size_t(f)][c];
+                sounding[c] += onsets.pitch[std::size_t(f)][c];
         }
+        beats.push_back(sounding);
+    }
+    // How much the pitch classes of each beat differ from those of the beat before (1 - cosine similarity): chords
+    // change on the first beat of a bar.
+    std::array<double, 4> change{};
+    for (std::size_t k = 1; k < beats.size(); ++k) {
         double dot = 0;
         double a = 0;
         double b = 0;
         for (std::size_t c = 0; c < 12; ++c) {
-            dot += double(current[c]) * previous[c];
-            a += double(current[c]) * current[c];
-            b += double(previous[c]) * previous[c];
+            dot += double(beats[k - 1][c]) * beats[k][c];
+            a += double(beats[k - 1][c]) * beats[k - 1][c];
+            b += double(beats[k][c]) * beats[k][c];
         }
-        if (beat > 0 && a > 0 && b > 0)
-            change[std::size_t(beat % 4)] += 1 - dot / std::sqrt(a * b);
-        previous = current;
+        if (a > 0 && b > 0)
+            change[k % 4] += 1 - dot / std::sqrt(a * b);
     }
-    // The first onset that stands out, and the beat it falls on.
+    // The beat nearest to where the music starts.
     std::array<double, 4> start{};
-    const float loudest = *std::max_element(onsets.all.begin(), onsets.all.end());
-    for (int f = 0; f < frames; ++f) {
-        if (onsets.all[std::size_t(f)] >= 0.3F * loudest) {
-            const double beats = (f - grid.phase) / grid.period;
-            const double nearest = std::round(beats);
-            if (std::abs(beats - nearest) < 0.25)
-                start[std::size_t(((int(nearest) % 4) + 4) % 4)] = 1;
-            break;
-        }
-    }
+    const double startBeats = (onsets.firstSound - grid.phase) / grid.period;
+    const double nearest = std::round(startBeats);
+    if (std::abs(startBeats - nearest) < 0.25)
+        start[std::size_t(((int(nearest) % 4) + 4) % 4)] = 1;
     const auto kickShare = shares(kick);
     const auto changeShare = shares(change);
-    // The start is a hint, not evidence: it decides only between beats the kick and the chords find alike.
-    constexpr double StartWeight = 0.25;
+    // Takes tend to start on a bar: a strong hint, which the kick and the chords overrule only together.
+    constexpr double StartWeight = 0.5;
     int best = 0;
     double bestScore = -1;
     for (std::size_t m = 0; m < 4; ++m) {

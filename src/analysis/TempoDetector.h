@@ -5,13 +5,16 @@
 
 namespace analysis {
 
-/// The spectrogram tempo detection reads: short frames about 10 ms apart, fine enough in time for onsets.
+/// The spectrogram tempo detection reads: frames of about 90 ms every 11.6 ms, fine enough in time for onsets and
+/// in frequency to tell a kick from a snare.
 Spectrogram onsetSpectrogram(const AnalysisSignal& signal);
 
-/// Tempo and beat grid from onset strength: spectral flux of log-compressed magnitudes in three bands, its
-/// autocorrelation weighed by how likely each tempo is (a preference around 120 BPM, and the prompt's tempo when it
-/// names one), the octave settled by metrical evidence, then the beat period and phase fitted to the onsets over the
-/// whole clip. `priorBpm` 0: none.
+/// Tempo and beat grid from onset strength: spectral flux of log-compressed magnitudes in three bands, whose
+/// autocorrelation at one, two and four beats proposes beat periods; each is weighed by how likely its tempo is (a
+/// preference around 120 BPM, and the prompt's tempo when it names one) and by the backbeat it shows (kicks and
+/// snares alternating on its beats), which settles the octave. The winner's period and phase are then fitted to the
+/// onsets over the whole clip, and the downbeat is the beat where the chords change, the kick is strongest and the
+/// music starts. `priorBpm` 0: none.
 Tempo findTempo(const Spectrogram& spectra, double priorBpm);
 
 } // namespace analysis

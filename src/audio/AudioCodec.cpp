@@ -29,8 +29,8 @@ std::unique_ptr<SndFileMemory> openAudio(const QByteArray& bytes, AudioFormat* f
     *format = sniffAudioFormat(bytes);
     if (*format == AudioFormat::Unknown) {
         setError(whyNot, bytes.isEmpty()
-                             ? QCoreApplication::translate("Audio", "the response was empty")
-                             : QCoreApplication::translate("Audio", "the response is not WAV, MP3, FLAC or Ogg audio"));
+                             ? QCoreApplication::translate("Audio", "it is empty")
+                             : QCoreApplication::translate("Audio", "it is not WAV, MP3, FLAC or Ogg audio"));
         return nullptr;
     }
     auto file = std::make_unique<SndFileMemory>(bytes);

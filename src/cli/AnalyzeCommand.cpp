@@ -25,11 +25,16 @@ QString tr(const char* text)
     return QCoreApplication::translate("analyze", text);
 }
 
-/// One line for people: "92 BPM (confidence 0.84) · A minor (Am, 8A) · −14.1 LUFS, true peak −1.2 dBTP".
-QString describeAnalysis(const MusicAnalysis& found)
+/// One line for people: "92 BPM (confidence 0.84) · A minor (Am, 8A) · -14.1 LUFS, true peak -1.2 dBTP"; the
+/// musician's tempo when they set one.
+QString describeAnalysis(const MusicAnalysis& found, std::optional<double> bpmByUser)
 {
     QStringList parts;
-    if (found.bpm > 0)
+    if (bpmByUser)
+        parts << tr("%1 BPM (yours; detected %2)")
+                     .arg(TakeAnalysis::tempoText(*bpmByUser),
+                          found.bpm > 0 ? TakeAnalysis::tempoText(found.bpm) : tr("none"));
+    else if (found.bpm > 0)
         parts
             << tr("%1 BPM (confidence %2)").arg(TakeAnalysis::tempoText(found.bpm)).arg(found.bpmConfidence, 0, 'f', 2);
     else
@@ -74,9 +79,9 @@ int runAnalyze(const QStringList& arguments)
         QByteArray audio;
         std::optional<Take> take;
         QString error;
+        bool invalid = false; ///< no such take: bad input rather than a failure
         const QFileInfo info(target);
         if (info.isFile()) {
-            object.insert(u"path"_s, target);
             QFile file(target);
             if (file.open(QIODevice::ReadOnly))
                 audio = file.readAll();
@@ -88,20 +93,21 @@ int runAnalyze(const QStringList& arguments)
             if (!library && !(library = openLibrary(&exitCode)))
                 return exitCode;
             take = library->find(target, &error);
-            if (take) {
-                object.insert(u"id"_s, take->id);
+            if (take)
                 audio = library->readAudio(*take, &error);
-            }
+            else
+                invalid = true;
         }
         std::optional<MusicAnalysis> found;
         if (error.isEmpty())
             found = take ? TakeAnalysis::analyse(audio, take->request(), take->model, &error)
                          : TakeAnalysis::analyse(audio, {}, {}, &error);
         if (!found) {
-            printError(tr("%1: %2").arg(target, error));
-            exitCode = ExitLocalFailure;
+            printError(invalid ? error : tr("%1: %2").arg(forTerminal(take ? take->id : target), error));
+            exitCode = std::max(exitCode, invalid ? int(ExitInvalidInput) : int(ExitLocalFailure));
             continue;
         }
+        object.insert(take ? u"id"_s : u"path"_s, take ? take->id : target);
         if (take && take->analysisVersion < TakeAnalysis::Version && !library->isReadOnly() &&
             !library->setAnalysis(take->id, *found, &error))
             printNotice(tr("%1: analysed, but not kept in the library: %2").arg(take->id, error));
@@ -110,7 +116,7 @@ int runAnalyze(const QStringList& arguments)
             TakeAnalysis::addToJson(object, *found, byUser);
             array.append(object);
         } else {
-            printLine(u"%1: %2"_s.arg(forTerminal(take ? take->id : target), describeAnalysis(*found)));
+            printLine(u"%1: %2"_s.arg(forTerminal(take ? take->id : target), describeAnalysis(*found, byUser)));
         }
     }
     if (parser.isSet(json))

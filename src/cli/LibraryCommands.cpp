@@ -97,6 +97,7 @@ QJsonObject takeToJson(const Take& take)
         object.insert(u"parent_id"_s, take.parentId);
     if (!take.requestId.isEmpty())
         object.insert(u"request_id"_s, take.requestId);
+    object.insert(u"analysed"_s, take.analysisVersion > 0);
     TakeAnalysis::addToJson(object, take.analysis(), take.bpmByUser);
     return object;
 }

@@ -2,6 +2,7 @@
 
 #include "cli/CliSupport.h"
 #include "cli/ExitCode.h"
+#include "generation/GenerationService.h"
 #include "generation/PendingTakes.h"
 #include "library/Library.h"
 #include "net/NetworkGateway.h"
@@ -26,18 +27,17 @@ QString tr(const char* text)
     return QCoreApplication::translate("resume", text);
 }
 
-/// Follows `take` to its end with `provider` and waits for it.
+/// Follows `take` to its end with `provider` and waits for it; a take that arrives is measured as a new one is.
 GenerationResult follow(SegmindProvider& provider, const PendingTake& take)
 {
-    std::unique_ptr<GenerationJob> job(
-        provider.resumeJob(take.request, take.requestId, take.apiBase, take.outputUrl, nullptr));
+    GenerationService service(&provider);
     GenerationResult result;
     QEventLoop loop;
-    QObject::connect(job.get(), &GenerationJob::finished, &loop, [&](const GenerationResult& finished) {
+    QObject::connect(&service, &GenerationService::jobFinished, &loop, [&](quint64, const GenerationResult& finished) {
         result = finished;
         loop.quit();
     });
-    job->start();
+    service.follow(provider.resumeJob(take.request, take.requestId, take.apiBase, take.outputUrl, nullptr));
     loop.exec();
     return result;
 }

@@ -4,10 +4,9 @@
 #include "library/LibraryService.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QtConcurrent>
-
-using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -87,7 +86,8 @@ void AnalysisBackfill::analyseNext()
     watcher->setFuture(QtConcurrent::run(&m_pool, [path, take] {
         Outcome outcome;
         QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
+        // Not a pipe or a device put in the clip's place: opening one would wait for ever.
+        if (!QFileInfo(path).isFile() || !file.open(QIODevice::ReadOnly))
             return outcome;
         outcome.readable = true;
         outcome.analysis = TakeAnalysis::analyse(file.readAll(), take.request(), take.model);

@@ -95,9 +95,9 @@ EmbeddedTags tagsFor(const Take& take)
 {
     EmbeddedTags tags;
     tags.title = take.prompt;
-    tags.comment = QString::fromUtf8(TakeSidecar::toJson(take, false));
+    tags.comment = QString::fromUtf8(TakeSidecar::toEmbeddedJson(take));
     tags.software = u"MusicGen Studio "_s + QString::fromUtf8(MUSICGEN_VERSION);
-    tags.shortComment = QString::fromUtf8(TakeSidecar::toShortJson(take, AudioTags::InfoMaxBytes));
+    tags.shortComment = QString::fromUtf8(TakeSidecar::toEmbeddedJson(take, AudioTags::InfoMaxBytes));
     tags.bpm = take.tempo() > 0 ? qRound(take.tempo()) : 0;
     tags.key = take.key().shortName();
     return tags;
@@ -142,7 +142,8 @@ bool follow(const Take& before, const Take& after, const QString& clipPath, QStr
 {
     const EmbeddedTags was = tagsFor(before), now = tagsFor(after);
     const QString path = after.favouritePath;
-    if ((was.bpm == now.bpm && was.key == now.key) || path.isEmpty() || !QFileInfo::exists(path))
+    // Only a favourite's copy, and only a regular file: a pipe put in its place would block the read.
+    if ((was.bpm == now.bpm && was.key == now.key) || !after.favourite || path.isEmpty() || !QFileInfo(path).isFile())
         return true;
     QString why;
     const std::optional<QByteArray> copy = readFile(path, &why);

@@ -33,6 +33,9 @@ HistoryModel::HistoryModel(LibraryService* library, QObject* parent) : QAbstract
         connect(m_library, &LibraryService::changedOnDisk, this, &HistoryModel::onChangedOnDisk);
         connect(m_library, &LibraryService::dragCopyReady, this, &HistoryModel::onDragCopyReady);
     }
+    m_dragDelay.setSingleShot(true);
+    m_dragDelay.setInterval(DragCopyDelayMs);
+    connect(&m_dragDelay, &QTimer::timeout, this, &HistoryModel::requestDragCopy);
     setQuery(TakeQuery{});
 }
 
@@ -127,6 +130,17 @@ QString HistoryModel::details(const Take& take)
     }
     if (!take.requestId.isEmpty())
         lines << tr("request %1").arg(take.requestId);
+    // What the chips show, in words, where a screen reader and a narrow row can reach it too.
+    if (take.tempo() > 0)
+        lines << (take.bpmByUser
+                      ? tr("tempo %1 BPM, as you set it").arg(*take.bpmByUser, 0, 'f', 1)
+                      : tr("tempo %1 BPM (confidence %2)").arg(take.bpm, 0, 'f', 1).arg(take.bpmConfidence, 0, 'f', 2));
+    if (take.key().isValid())
+        lines << tr("key %1 (%2, %3)").arg(take.key().name(), take.key().shortName(), take.key().camelot());
+    if (take.loudnessLufs)
+        lines << tr("loudness %1 LUFS, true peak %2 dBTP")
+                     .arg(*take.loudnessLufs, 0, 'f', 1)
+                     .arg(take.truePeakDbtp.value_or(0), 0, 'f', 1);
     return lines.join(u'\n');
 }
 
@@ -157,7 +171,8 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
     case PromptRole: return take.prompt;
-    case Qt::ToolTipRole: return details(take);
+    case Qt::ToolTipRole:
+    case Qt::AccessibleDescriptionRole: return details(take);
     case IdRole: return take.id;
     case DurationRole: return take.requestedDuration;
     case SeedRole: return take.seed;
@@ -265,9 +280,19 @@ void HistoryModel::onTakeChanged(const Take& take)
 
 void HistoryModel::prepareDrag(const QModelIndex& current)
 {
-    const Take take = current.data(TakeRole).value<Take>();
-    m_dragTakeId = take.id;
-    if (m_library && !take.id.isEmpty() && !take.audioMissing && dragCopyOf(take).isEmpty())
+    m_dragTakeId = current.data(IdRole).toString();
+    // Once the selection rests: arrowing through the list would otherwise queue a tagged copy of every take
+    // passed, ahead of the writes the musician waits for.
+    m_dragDelay.start();
+}
+
+void HistoryModel::requestDragCopy()
+{
+    const int row = rowOf(m_dragTakeId);
+    if (row < 0 || !m_library)
+        return;
+    const Take take = index(row).data(TakeRole).value<Take>();
+    if (!take.audioMissing && dragCopyOf(take).isEmpty())
         m_library->prepareDragCopy(take.id);
 }
 

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QList>
 #include <QPointer>
+#include <QTimer>
 
 class LibraryService;
 
@@ -60,15 +61,18 @@ public:
 
     /// The take in `row`, or a default Take when out of range.
     Take takeAt(int row) const;
-    /// What the row's tooltip says about a take: prompt, length, seed, provider, what it cost (and whether Segmind
-    /// said so or it is the estimate) and the server's request id.
+    /// What the row's tooltip (and its accessible description) says about a take: prompt, length, seed, provider,
+    /// what it cost (and whether Segmind said so or it is the estimate), the server's request id, and its tempo,
+    /// key and loudness.
     static QString details(const Take& take);
     /// The row showing take `id`, or -1 when it is not loaded.
     int rowOf(const QString& id) const;
     /// Has the tagged copy that a drag of the take at `current` hands over made in the background
-    /// (LibraryService::prepareDragCopy), and made again when the take's tags change meanwhile. Connect the view's
-    /// current-changed to it: the musician drags the take they have just selected or played.
+    /// (LibraryService::prepareDragCopy) once the selection has rested DragCopyDelayMs, and made again when the
+    /// take's tags change meanwhile. Connect the view's current-changed to it: the musician drags the take they have
+    /// just selected or played.
     void prepareDrag(const QModelIndex& current);
+    static constexpr int DragCopyDelayMs = 300;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -96,6 +100,7 @@ private:
     void onDragCopyReady(const Take& take, const QString& path);
     /// The drag copy of `take` when one is ready and carries the take's tags as they are now, else empty.
     QString dragCopyOf(const Take& take) const;
+    void requestDragCopy();
 
     /// Reads the first `rows` takes of the query again, resetting the model.
     void reload(int rows);
@@ -121,4 +126,5 @@ private:
     };
     QHash<QString, DragCopy> m_dragCopies; ///< by take id; only those whose file is still there
     QString m_dragTakeId;                  ///< the take prepareDrag() was last given
+    QTimer m_dragDelay;                    ///< from the last prepareDrag() to asking for its copy
 };

@@ -448,6 +448,11 @@ QString Library::sidecarPath(const Take& take) const
 
 QByteArray Library::readAudio(const Take& take, QString* error) const
 {
+    // A pipe or device put in the clip's place would block the read for ever.
+    if (const QFileInfo info(audioPath(take)); info.exists() && !info.isFile()) {
+        setError(error, tr("the audio of take %1 is not a regular file (%2)").arg(take.id, info.filePath()));
+        return {};
+    }
     QFile file(audioPath(take));
     if (!file.open(QIODevice::ReadOnly)) {
         setError(error, file.exists() ? tr("could not read the audio of take %1: %2").arg(take.id, file.errorString())
@@ -610,8 +615,9 @@ bool Library::setAnalysis(const QString& id, const MusicAnalysis& analysis, QStr
 
 bool Library::setTempoByUser(const QString& id, std::optional<double> bpm, QString* error)
 {
-    if (bpm && !(*bpm >= MinTempo && *bpm <= MaxTempo)) {
-        setError(error, tr("a tempo must be between %1 and %2 BPM").arg(MinTempo).arg(MaxTempo));
+    if (bpm && !(*bpm >= MusicAnalysis::MinBpm && *bpm <= MusicAnalysis::MaxBpm)) {
+        setError(error,
+                 tr("a tempo must be between %1 and %2 BPM").arg(MusicAnalysis::MinBpm).arg(MusicAnalysis::MaxBpm));
         return false;
     }
     return set(

@@ -101,11 +101,9 @@ public:
     /// Keeps what the analysis found (tempo, key, loudness); the musician's tempo correction stays as it is. Here and
     /// in setTempoByUser, a new tempo or key is written into the take's favourite copy too (Favourites::follow).
     bool setAnalysis(const QString& id, const MusicAnalysis& analysis, QString* error = nullptr);
-    /// The musician's tempo for the take (a detected tempo doubled or halved, or typed), MinTempo..MaxTempo BPM; it
-    /// wins over the detected one from then on. Nothing: back to the detected tempo.
+    /// The musician's tempo for the take (a detected tempo doubled or halved, or typed), MusicAnalysis::MinBpm to
+    /// MaxBpm; it wins over the detected one from then on. Nothing: back to the detected tempo.
     bool setTempoByUser(const QString& id, std::optional<double> bpm, QString* error = nullptr);
-    static constexpr double MinTempo = 20;
-    static constexpr double MaxTempo = 400;
     bool moveToTrash(const QString& id, QString* error = nullptr);
     bool restore(const QString& id, QString* error = nullptr);
     /// Deletes audio, sidecar and row of every trashed take for good; returns how many, or -1 with `error`.

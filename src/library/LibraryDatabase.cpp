@@ -360,9 +360,11 @@ QString LibraryDatabase::whereClause(const TakeQuery& query, QList<QVariant>* va
         conditions << u"coalesce(bpm_by_user, bpm) >= ? AND coalesce(bpm_by_user, bpm) < ?"_s;
         *values << search.tempo->first << search.tempo->second;
     }
-    if (!search.keys.isEmpty()) {
+    if (search.keys && search.keys->isEmpty()) {
+        conditions << u"0"_s; // key filters that exclude each other
+    } else if (search.keys) {
         QStringList anyKey;
-        for (const MusicalKey& key : search.keys) {
+        for (const MusicalKey& key : *search.keys) {
             anyKey << u"(key_root = ? AND key_minor = ?)"_s;
             *values << key.root << int(key.minor);
         }

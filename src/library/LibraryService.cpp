@@ -159,7 +159,12 @@ void LibraryService::restore(const QString& id)
 
 void LibraryService::setAnalysis(const QString& id, const MusicAnalysis& analysis)
 {
-    change([id, analysis](Library& library, QString* error) { return library.setAnalysis(id, analysis, error); });
+    // Background work the musician did not ask for: a take deleted meanwhile or a full disk is logged, not shown
+    // once per take; the take is analysed again on the next start.
+    post([id, analysis](Library& library) {
+        if (QString error; !library.setAnalysis(id, analysis, &error))
+            qWarning("Could not keep the analysis of take %s: %s", qPrintable(id), qPrintable(error));
+    });
 }
 
 void LibraryService::setTempoByUser(const QString& id, std::optional<double> bpm)

@@ -56,7 +56,7 @@ public:
     void moveToTrash(const QString& id);
     void restore(const QString& id);
     void exportTake(const QString& id, const QString& path, AudioFormat format);
-    /// Keeps what the analysis found (takeChanged follows).
+    /// Keeps what the analysis found (takeChanged follows); a failure is logged rather than reported as `failed`.
     void setAnalysis(const QString& id, const MusicAnalysis& analysis);
     /// The musician's tempo for the take; nothing: back to the detected one (Library::setTempoByUser).
     void setTempoByUser(const QString& id, std::optional<double> bpm);

@@ -33,14 +33,24 @@ QByteArray toJson(const Take& take, bool indented)
     return QJsonDocument(toObject(take)).toJson(indented ? QJsonDocument::Indented : QJsonDocument::Compact);
 }
 
-QByteArray toShortJson(const Take& take, int maxBytes)
+QByteArray toEmbeddedJson(const Take& take, int maxBytes)
 {
-    QByteArray json = toJson(take, false);
+    // Kept out of files that leave the library: the musician's note, where their favourite copy lies, their
+    // account's balance and request ids, and the library's own bookkeeping.
+    static const QLatin1StringView privateKeys[] = {
+        "note"_L1, "favouritePath"_L1, "remainingCredits"_L1, "requestId"_L1, "revision"_L1, "trashed"_L1, "audio"_L1};
+    auto embedded = [](const Take& of) {
+        QJsonObject recipe = toObject(of);
+        for (const QLatin1StringView key : privateKeys)
+            recipe.remove(key);
+        return recipe;
+    };
+    QByteArray json = QJsonDocument(embedded(take)).toJson(QJsonDocument::Compact);
     Take shortened = take;
-    while (json.size() > maxBytes && !shortened.prompt.isEmpty()) {
+    while (maxBytes > 0 && json.size() > maxBytes && !shortened.prompt.isEmpty()) {
         const int excess = int(json.size()) - maxBytes + 32; // room for the "promptTruncated" marker
         shortened.prompt = truncateUtf8(shortened.prompt, std::max(0, int(shortened.prompt.toUtf8().size()) - excess));
-        QJsonObject recipe = toObject(shortened);
+        QJsonObject recipe = embedded(shortened);
         recipe.insert(u"promptTruncated"_s, true);
         json = QJsonDocument(recipe).toJson(QJsonDocument::Compact);
     }

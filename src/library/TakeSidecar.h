@@ -18,10 +18,11 @@ inline constexpr int Schema = 1;
 /// take), plus "schema" and the app's name and version.
 QByteArray toJson(const Take& take, bool indented = true);
 
-/// The recipe as compact JSON of at most `maxBytes` bytes, for tag fields with a limit: toJson(take, false) when
-/// that fits, otherwise with the prompt cut until it does and "promptTruncated": true added (the sidecar keeps the
-/// whole prompt).
-QByteArray toShortJson(const Take& take, int maxBytes);
+/// The recipe as the audio files the app saves carry it (favourite copies, exports, drag-outs): compact, and without
+/// what is private to this library and account (the note, the favourite copy's path, remaining credits, the request
+/// id, revision, trash, the clip's path). With `maxBytes` above 0, for tag fields with a limit, the prompt is cut
+/// until the JSON fits and "promptTruncated": true is added (the sidecar keeps the whole prompt).
+QByteArray toEmbeddedJson(const Take& take, int maxBytes = 0);
 
 /// Reads a sidecar. Returns nothing when the bytes are not a sidecar of a valid take id; `error` then says why.
 std::optional<Take> fromJson(const QByteArray& json, QString* error = nullptr);

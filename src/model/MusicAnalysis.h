@@ -11,6 +11,10 @@
 /// (analysis/TakeAnalysis.h), kept in the take (Take::setAnalysis), and carried by a finished generation.
 struct MusicAnalysis
 {
+    /// The tempos a take can have, detected or set by the musician; anything else is no tempo.
+    static constexpr double MinBpm = 20;
+    static constexpr double MaxBpm = 400;
+
     int version = 0;                    ///< which analysis made it (TakeAnalysis::Version); 0: none
     double bpm = 0;                     ///< 0: no tempo (see tempoNote)
     double bpmConfidence = 0;           ///< 0..1; 1 for the tempo the offline engine composed

@@ -1,5 +1,7 @@
 #include "model/MusicalKey.h"
 
+#include <QCoreApplication>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -44,7 +46,9 @@ QString MusicalKey::name() const
 {
     if (!isValid())
         return {};
-    return QString::fromLatin1(minor ? MinorNames[root] : MajorNames[root]) + (minor ? u" minor"_s : u" major"_s);
+    const QString tonic = QString::fromLatin1(minor ? MinorNames[root] : MajorNames[root]);
+    return minor ? QCoreApplication::translate("MusicalKey", "%1 minor").arg(tonic)
+                 : QCoreApplication::translate("MusicalKey", "%1 major").arg(tonic);
 }
 
 QString MusicalKey::shortName() const

@@ -71,8 +71,6 @@ struct Take
 
     /// The tempo to trust: the musician's correction, else the detected one; 0 when unknown.
     double tempo() const { return bpmByUser.value_or(bpm); }
-    /// Seconds per beat at tempo(); 0 when the tempo is unknown.
-    double beatSeconds() const { return tempo() > 0 ? 60.0 / tempo() : 0; }
     MusicalKey key() const { return MusicalKey{keyRoot, keyMinor}; }
 
     /// The analysis the take keeps (the musician's tempo correction aside, which an analysis never changes).

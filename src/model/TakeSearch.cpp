@@ -15,7 +15,7 @@ std::optional<std::pair<double, double>> readTempo(const QString& value)
         return std::nullopt;
     const double low = match.captured(1).toDouble();
     const double high = match.hasCaptured(2) ? match.captured(2).toDouble() : low;
-    if (high < low)
+    if (high < low || low <= 0)
         return std::nullopt;
     // "120" is every tempo that shows as 120; "87.5" every one that shows as 87.5.
     const double half = value.contains(u'.') ? 0.05 : 0.5;
@@ -58,23 +58,28 @@ TakeSearch TakeSearch::parse(const QString& text)
         const QString& word = words[i];
         const qsizetype colon = word.indexOf(u':');
         const QString name = word.left(colon).toLower();
-        QString value = word.mid(colon + 1);
+        const QString value = word.mid(colon + 1);
         if (colon <= 0 || value.isEmpty()) {
             search.words << word;
             continue;
         }
         if (name == u"bpm"_s) {
             if (const auto tempo = readTempo(value)) {
-                search.tempo = tempo;
+                search.tempo = search.tempo ? std::pair{std::max(search.tempo->first, tempo->first),
+                                                        std::min(search.tempo->second, tempo->second)}
+                                            : *tempo;
                 continue;
             }
         } else if (name == u"key"_s || name == u"compatible"_s) {
-            // "key:A minor" typed without quotes: the mode is the next word.
-            const bool modeFollows = i + 1 < words.size() && isModeWord(words[i + 1]);
-            if (modeFollows)
-                value += u' ' + words[i + 1];
-            if (const auto key = MusicalKey::parse(value)) {
-                search.keys = name == u"key"_s ? QList<MusicalKey>{*key} : key->compatible();
+            // "key:A minor" typed without quotes: the mode is the next word, unless the key already has one.
+            const bool modeFollows =
+                i + 1 < words.size() && isModeWord(words[i + 1]) && MusicalKey::parse(value + u' ' + words[i + 1]);
+            if (const auto key = MusicalKey::parse(modeFollows ? value + u' ' + words[i + 1] : value)) {
+                const QList<MusicalKey> named = name == u"key"_s ? QList<MusicalKey>{*key} : key->compatible();
+                if (search.keys)
+                    search.keys->removeIf([&named](const MusicalKey& kept) { return !named.contains(kept); });
+                else
+                    search.keys = named;
                 i += modeFollows ? 1 : 0;
                 continue;
             }

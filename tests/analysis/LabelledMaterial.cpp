@@ -293,7 +293,6 @@ Clip stereoAt(const Clip& mono, int sampleRate)
     stereo.sampleRate = sampleRate;
     const double ratio = double(mono.sampleRate) / sampleRate;
     const auto frames = std::size_t(double(mono.frames()) / ratio);
-    const std::size_t delay = std::size_t(sampleRate / 1000); // 1 ms: a little width
     stereo.samples.assign(frames * 2, 0.0F);
     const auto at = [&](double position) {
         const auto i = std::size_t(position);
@@ -304,7 +303,7 @@ Clip stereoAt(const Clip& mono, int sampleRate)
     };
     for (std::size_t i = 0; i < frames; ++i) {
         stereo.samples[2 * i] = at(double(i) * ratio);
-        stereo.samples[2 * i + 1] = i >= delay ? 0.8F * at(double(i - delay) * ratio) : 0.0F;
+        stereo.samples[2 * i + 1] = 0.8F * stereo.samples[2 * i];
     }
     return stereo;
 }

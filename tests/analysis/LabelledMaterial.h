@@ -66,7 +66,7 @@ Clip chords(int root, bool minor, Progression progression, double seconds, doubl
 /// itself says (an explicit tempo or key), as the app would pass it.
 Clip sketch(const std::string& prompt, int seconds, std::uint32_t seed);
 
-/// A mono clip as a stereo one: left as is, right a little quieter and delayed, at `sampleRate` (resampled by
+/// A mono clip as a stereo one panned a little left (the right channel 2 dB quieter), at `sampleRate` (resampled by
 /// linear interpolation, adequate for these band-limited test sounds).
 Clip stereoAt(const Clip& mono, int sampleRate);
 

@@ -167,9 +167,20 @@ void TestCliAnalyze::badInputIsAClearError()
     QVERIFY2(mixed.err.contains(u": not an audio file"_s), qPrintable(mixed.err));
     QVERIFY2(mixed.out.contains(u"good.wav: "_s), qPrintable(mixed.out));
 
+    // An id that names no take is bad input, as for the other commands that take one.
     const CliRun noTake = cli({u"analyze"_s, u"zzzz2345"_s});
-    QCOMPARE(noTake.exitCode, 1);
-    QVERIFY2(noTake.err.contains(u"no take"_s), qPrintable(noTake.err));
+    QCOMPARE(noTake.exitCode, 2);
+    QVERIFY2(noTake.err.contains(u"no take zzzz2345"_s), qPrintable(noTake.err));
+
+    // A name that would act on the terminal is shown escaped.
+    const QString hostile = path(u"evil\x1b]0;pwned\x07.wav"_s);
+    QFile evil(hostile);
+    QVERIFY(evil.open(QIODevice::WriteOnly));
+    evil.write("not audio");
+    evil.close();
+    const CliRun escaped = cli({u"analyze"_s, hostile});
+    QCOMPARE(escaped.exitCode, 1);
+    QVERIFY2(!escaped.err.contains(QChar(0x1b)) && escaped.err.contains(u"\\u{001b}"_s), qPrintable(escaped.err));
 }
 
 QTEST_GUILESS_MAIN(TestCliAnalyze)

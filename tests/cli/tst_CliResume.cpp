@@ -193,6 +193,7 @@ void TestCliResume::expectKeptOnce(const QString& path, bool costFromServer) con
     QCOMPARE(take.value("seed"_L1).toInt(), 417);
     QCOMPARE(take.value("cost"_L1).toDouble(), costFromServer ? 0.0312 : 0.037);
     QCOMPARE(take.value("cost_source"_L1).toString(), costFromServer ? u"server"_s : u"estimate"_s);
+    QVERIFY(take.value("analysed"_L1).toBool()); // measured before it was kept, as every take is
 }
 
 void TestCliResume::aKilledGenerateIsFinishedByResume()
@@ -378,6 +379,9 @@ void TestCliResume::theLocalServerFinishesAKilledTake()
     QCOMPARE(takes.size(), 1);
     QCOMPARE(takes.first().toObject().value("request_id"_L1).toString(), requestId);
     QCOMPARE(takes.first().toObject().value("prompt"_L1).toString(), Prompt);
+    // Measured as a take kept at once is: the sketch's loudness, and the analysis done.
+    QVERIFY(takes.first().toObject().value("analysed"_L1).toBool());
+    QVERIFY(std::abs(takes.first().toObject().value("lufs"_L1).toDouble() + 14.0) < 0.5);
     QCOMPARE(pendingFiles(), QStringList());
     QVERIFY2(serve.stop(&error), qPrintable(error));
 }

@@ -87,6 +87,8 @@ void TestAnalysisSearch::findsByTempoAndKey_data()
             {u"dnb roller"_s, u"house groove"_s, u"techno piano"_s});
         row("nothing in range", u"bpm:60-80"_s, {});
         row("a filter that is not one", u"bpm:fast"_s, {});
+        row("filters that exclude each other", u"key:Am compatible:F#m"_s, {});
+        row("both tempo ranges", u"bpm:80-125 bpm:110-200"_s, {u"house groove"_s, u"techno piano"_s});
     }
 }
 

@@ -17,6 +17,7 @@ private slots:
     void parsesWhatMusiciansType();
     void searchReadsFilters_data();
     void searchReadsFilters();
+    void searchFiltersAllApply();
 };
 
 void TestMusicalKey::namesOfAllKeys()
@@ -128,6 +129,13 @@ void TestMusicalKey::searchReadsFilters_data()
     QTest::newRow("backwards") << u"bpm:124-118"_s << QStringList{u"bpm:124-118"_s} << 0.0 << 0.0 << none;
     QTest::newRow("key:H") << u"key:H"_s << QStringList{u"key:H"_s} << 0.0 << 0.0 << none;
     QTest::newRow("time 12:30") << u"12:30"_s << QStringList{u"12:30"_s} << 0.0 << 0.0 << none;
+    QTest::newRow("bpm:0") << u"bpm:0"_s << QStringList{u"bpm:0"_s} << 0.0 << 0.0 << none;
+    QTest::newRow("empty filters") << u"bpm: key:"_s << QStringList{u"bpm:"_s, u"key:"_s} << 0.0 << 0.0 << none;
+    // A mode word after a key that has one already is a word of its own.
+    QTest::newRow("key:Am minor") << u"key:Am minor"_s << QStringList{u"minor"_s} << 0.0 << 0.0
+                                  << QList<MusicalKey>{{9, true}};
+    QTest::newRow("key:8A major") << u"key:8A major"_s << QStringList{u"major"_s} << 0.0 << 0.0
+                                  << QList<MusicalKey>{{9, true}};
 }
 
 void TestMusicalKey::searchReadsFilters()
@@ -139,12 +147,24 @@ void TestMusicalKey::searchReadsFilters()
     QFETCH(QList<MusicalKey>, keys);
     const TakeSearch search = TakeSearch::parse(text);
     QCOMPARE(search.words, words);
-    QCOMPARE(search.keys, keys);
+    QCOMPARE(search.keys, keys.isEmpty() ? std::nullopt : std::optional(keys));
     QCOMPARE(bool(search.tempo), high > 0);
     if (search.tempo) {
         QCOMPARE(search.tempo->first, low);
         QCOMPARE(search.tempo->second, high);
     }
+}
+
+void TestMusicalKey::searchFiltersAllApply()
+{
+    const TakeSearch tempos = TakeSearch::parse(u"bpm:100-130 bpm:120-140"_s);
+    QCOMPARE(tempos.tempo, std::optional(std::pair{119.5, 130.5}));
+    const TakeSearch apart = TakeSearch::parse(u"bpm:128 bpm:90"_s);
+    QVERIFY(apart.tempo && apart.tempo->first >= apart.tempo->second); // nothing is in both
+    // A minor is among the keys that mix with E minor; F# minor is not.
+    QCOMPARE(TakeSearch::parse(u"compatible:Em key:Am"_s).keys, std::optional(QList<MusicalKey>{{9, true}}));
+    QCOMPARE(TakeSearch::parse(u"key:Am compatible:F#m"_s).keys, std::optional(QList<MusicalKey>{}));
+    QVERIFY(!TakeSearch::parse(u"piano"_s).keys);
 }
 
 QTEST_GUILESS_MAIN(TestMusicalKey)

@@ -115,7 +115,7 @@ void HistoryView::showMenu(const QPoint& position)
     menu.addAction(tr("&Copy prompt"), this, [take] { QGuiApplication::clipboard()->setText(take.prompt); });
     menu.addAction(tr("Show in f&older"), this, [this, take] { emit showInFolderRequested(take); });
     menu.addAction(tr("&Export…"), this, [this, take] { emit exportRequested(take); });
-    if (take.bpm > 0) {
+    if (take.tempo() > 0) {
         menu.addSeparator();
         for (const double factor : {2.0, 0.5}) {
             const double bpm = take.tempo() * factor;
@@ -123,11 +123,13 @@ void HistoryView::showMenu(const QPoint& position)
                 (factor > 1 ? tr("Tempo ×2: %1 BPM") : tr("Tempo ÷2: %1 BPM")).arg(TakeAnalysis::tempoText(bpm)), this,
                 [this, take, factor] { correctTempo(take, factor); });
             action->setShortcut(factor > 1 ? QKeySequence(u"*"_s) : QKeySequence(u"/"_s));
-            action->setEnabled(bpm >= Library::MinTempo && bpm <= Library::MaxTempo);
+            action->setEnabled(bpm >= MusicAnalysis::MinBpm && bpm <= MusicAnalysis::MaxBpm);
         }
         if (take.bpmByUser)
-            menu.addAction(tr("Back to the detected tempo: %1 BPM").arg(TakeAnalysis::tempoText(take.bpm)), this,
-                           [this, take] { emit tempoCorrected(take, std::nullopt); });
+            menu.addAction(take.bpm > 0
+                               ? tr("Back to the detected tempo: %1 BPM").arg(TakeAnalysis::tempoText(take.bpm))
+                               : tr("Forget my tempo (none detected)"),
+                           this, [this, take] { emit tempoCorrected(take, std::nullopt); });
     }
     menu.addSeparator();
     menu.addAction(tr("&Delete (to trash)"), this, [this, take] { emit deleteRequested(take); });
@@ -159,7 +161,7 @@ bool HistoryView::eventFilter(QObject* watched, QEvent* event)
 void HistoryView::correctTempo(const Take& take, double factor)
 {
     const double bpm = take.tempo() * factor;
-    if (take.bpm <= 0 || bpm < Library::MinTempo || bpm > Library::MaxTempo)
+    if (take.tempo() <= 0 || bpm < MusicAnalysis::MinBpm || bpm > MusicAnalysis::MaxBpm)
         return;
     // Back at the detected tempo, the correction is gone rather than equal to it.
     emit tempoCorrected(take, std::abs(bpm - take.bpm) < 0.01 ? std::nullopt : std::optional(bpm));

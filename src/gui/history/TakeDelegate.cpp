@@ -96,8 +96,10 @@ QStringList TakeDelegate::chipsOf(const Take& take)
 int TakeDelegate::paintChips(QPainter* painter, const QStyleOptionViewItem& option, const Take& take,
                              const QRect& line) const
 {
-    QStringList chips = chipsOf(take);
+    QStringList chips = TakeAnalysis::chips(take);
     const QString mismatch = TakeAnalysis::promptMismatch(take);
+    if (!mismatch.isEmpty())
+        chips << mismatch;
     const QFontMetrics metrics(painter->font());
     auto widthOf = [&metrics](const QString& chip) { return metrics.horizontalAdvance(chip) + 2 * ChipPadding; };
     auto widthOfAll = [&] {
