@@ -32,27 +32,6 @@ double oneDecimal(double value)
     return rounded(value, 1);
 }
 
-// What the index and the tags can hold, whatever the detectors said: a figure that is not finite or not plausible
-// is no figure (SQLite would store NaN as NULL in a NOT NULL column; a tag cannot say "inf").
-MusicAnalysis withinRange(MusicAnalysis analysis)
-{
-    if (!std::isfinite(analysis.bpm) || analysis.bpm < MusicAnalysis::MinBpm || analysis.bpm > MusicAnalysis::MaxBpm)
-        analysis.bpm = 0;
-    auto unit = [](double value) { return std::isfinite(value) ? std::clamp(value, 0.0, 1.0) : 0.0; };
-    analysis.bpmConfidence = analysis.bpm > 0 ? unit(analysis.bpmConfidence) : 0;
-    analysis.downbeatSeconds = analysis.bpm > 0 && std::isfinite(analysis.downbeatSeconds)
-                                   ? std::clamp(analysis.downbeatSeconds, 0.0, 4 * 60 / analysis.bpm)
-                                   : 0;
-    analysis.keyConfidence = analysis.key.isValid() ? unit(analysis.keyConfidence) : 0;
-    if (!analysis.key.isValid())
-        analysis.key = MusicalKey{};
-    for (std::optional<double>* level : {&analysis.loudnessLufs, &analysis.truePeakDbtp}) {
-        if (*level && !std::isfinite(**level))
-            level->reset();
-    }
-    return analysis;
-}
-
 QJsonValue optionalNumber(const std::optional<double>& value)
 {
     return value ? QJsonValue(oneDecimal(*value)) : QJsonValue();
@@ -104,6 +83,25 @@ std::optional<MusicAnalysis> analyse(const QByteArray& audio, const GenerationRe
         result.truePeakDbtp = found.loudness.truePeakDbtp;
     }
     return withinRange(result);
+}
+
+MusicAnalysis withinRange(MusicAnalysis analysis)
+{
+    if (!std::isfinite(analysis.bpm) || analysis.bpm < MusicAnalysis::MinBpm || analysis.bpm > MusicAnalysis::MaxBpm)
+        analysis.bpm = 0;
+    auto unit = [](double value) { return std::isfinite(value) ? std::clamp(value, 0.0, 1.0) : 0.0; };
+    analysis.bpmConfidence = analysis.bpm > 0 ? unit(analysis.bpmConfidence) : 0;
+    analysis.downbeatSeconds = analysis.bpm > 0 && std::isfinite(analysis.downbeatSeconds)
+                                   ? std::clamp(analysis.downbeatSeconds, 0.0, 4 * 60 / analysis.bpm)
+                                   : 0;
+    analysis.keyConfidence = analysis.key.isValid() ? unit(analysis.keyConfidence) : 0;
+    if (!analysis.key.isValid())
+        analysis.key = MusicalKey{};
+    for (std::optional<double>* level : {&analysis.loudnessLufs, &analysis.truePeakDbtp}) {
+        if (*level && !std::isfinite(**level))
+            level->reset();
+    }
+    return analysis;
 }
 
 QString promptMismatch(const Take& take)

@@ -29,6 +29,11 @@ inline constexpr int Version = 1;
 std::optional<MusicAnalysis> analyse(const QByteArray& audio, const GenerationRequest& recipe = {},
                                      const QString& model = {}, QString* whyNot = nullptr);
 
+/// `analysis` with every figure the index and the tags can hold: one that is not finite or not plausible (a tempo
+/// outside MusicAnalysis::MinBpm..MaxBpm, a confidence outside 0..1, a downbeat past the first bar) is no figure.
+/// analyse() applies it; SQLite would store NaN as NULL in a NOT NULL column, and a tag cannot say "inf".
+MusicAnalysis withinRange(MusicAnalysis analysis);
+
 /// What the prompt asked for that the take did not deliver, for people: "asked 120 BPM, got 96", "asked D minor,
 /// got F major", both joined by "; ". Empty when the prompt named neither, the take matches, or the take is not
 /// analysed. A tempo within 2 BPM counts as a match (the detector's accuracy and the display's rounding).
