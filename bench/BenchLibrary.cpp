@@ -247,55 +247,39 @@ int measure(const QString& root, bool openOnly)
                                  u"key:8B"_s,    u"compatible:Am"_s,     u"piano bpm:90-100"_s,
                                  u"bpm:179.9"_s, u"jazz key:F# minor"_s, u"compatible:Ebm bpm:170-180"_s,
                                  u"zzz key:Am"_s};
-    QList<double> firstPage, withCount;
-    for (int round = 0; round < 3; ++round) {
-        for (const QString& search : searches) {
-            TakeQuery query;
-            query.search = search;
-            timer.restart();
-            model.setQuery(query);
-            firstPage << ms(timer);
-            library.count(query);
-            withCount << ms(timer);
+    const auto matches = [&library](const QString& search) {
+        TakeQuery query;
+        query.search = search;
+        return library.count(query);
+    };
+    // Three rounds of `queries`: the first page as the window shows it, then with the total count; prints the medians
+    // and the slowest.
+    const auto measureSearches = [&](const char* what, const QStringList& queries) {
+        QList<double> firstPage, withCount;
+        for (int round = 0; round < 3; ++round) {
+            for (const QString& search : queries) {
+                TakeQuery query;
+                query.search = search;
+                timer.restart();
+                model.setQuery(query);
+                firstPage << ms(timer);
+                library.count(query);
+                withCount << ms(timer);
+            }
         }
-    }
-    QList<double> filterPage, filterCount;
-    for (int round = 0; round < 3; ++round) {
-        for (const QString& search : filters) {
-            TakeQuery query;
-            query.search = search;
-            timer.restart();
-            model.setQuery(query);
-            filterPage << ms(timer);
-            library.count(query);
-            filterCount << ms(timer);
-        }
-    }
-    print("search: model.setQuery (200-row page), median", median(firstPage), "ms", SearchTargetMs);
-    print("search: first page + count(), median", median(withCount), "ms", SearchTargetMs);
-    print("search: first page + count(), slowest", *std::max_element(withCount.cbegin(), withCount.cend()), "ms");
-    std::printf("  (%d queries x 3 rounds; e.g. \"drum\" matches %d takes)\n", int(searches.size()), [&] {
-        TakeQuery q;
-        q.search = u"drum"_s;
-        return library.count(q);
-    }());
-
-    print("tempo/key search: first page, median", median(filterPage), "ms", SearchTargetMs);
-    print("tempo/key search: first page + count(), median", median(filterCount), "ms", SearchTargetMs);
-    print("tempo/key search: first page + count(), slowest",
-          *std::max_element(filterCount.cbegin(), filterCount.cend()), "ms", SearchTargetMs);
-    std::printf(
-        "  (%d queries x 3 rounds; e.g. \"bpm:118-124\" matches %d takes, \"compatible:Am\" %d)\n", int(filters.size()),
-        [&] {
-            TakeQuery q;
-            q.search = u"bpm:118-124"_s;
-            return library.count(q);
-        }(),
-        [&] {
-            TakeQuery q;
-            q.search = u"compatible:Am"_s;
-            return library.count(q);
-        }());
+        print(qPrintable(u"%1: model.setQuery (200-row page), median"_s.arg(QLatin1StringView(what))),
+              median(firstPage), "ms", SearchTargetMs);
+        print(qPrintable(u"%1: first page + count(), median"_s.arg(QLatin1StringView(what))), median(withCount), "ms",
+              SearchTargetMs);
+        print(qPrintable(u"%1: first page + count(), slowest"_s.arg(QLatin1StringView(what))),
+              *std::max_element(withCount.cbegin(), withCount.cend()), "ms");
+    };
+    measureSearches("search", searches);
+    std::printf("  (%d queries x 3 rounds; e.g. \"drum\" matches %d takes)\n", int(searches.size()),
+                matches(u"drum"_s));
+    measureSearches("tempo/key search", filters);
+    std::printf("  (%d queries x 3 rounds; e.g. \"bpm:118-124\" matches %d takes, \"compatible:Am\" %d)\n",
+                int(filters.size()), matches(u"bpm:118-124"_s), matches(u"compatible:Am"_s));
 
     TakeQuery filtered;
     filtered.favouritesOnly = true;

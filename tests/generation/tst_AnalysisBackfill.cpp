@@ -3,8 +3,6 @@
 #include "analysis/TakeAnalysis.h"
 #include "engine/SketchEngine.h"
 #include "generation/AnalysisBackfill.h"
-#include "generation/GenerationService.h"
-#include "generation/OfflineProvider.h"
 #include "library/Library.h"
 #include "library/LibraryService.h"
 
@@ -49,7 +47,6 @@ private slots:
     void aLibraryFromBeforeTheAnalysisIsMigratedAndAnalysed();
     void aStoppedBackfillGoesOnWhereItStopped();
     void audioThatDoesNotDecodeIsNotTriedAgain();
-    void newTakesArriveAnalysed();
 
 private:
     /// A library whose takes were kept without an analysis, as every take before this version was.
@@ -181,29 +178,6 @@ void TestAnalysisBackfill::audioThatDoesNotDecodeIsNotTriedAgain()
     QVERIFY(!unreadable.loudnessLufs);
     QTRY_COMPARE(service.find(made.last().id)->analysisVersion, TakeAnalysis::Version);
     QCOMPARE(runBackfill(service), 0);
-}
-
-void TestAnalysisBackfill::newTakesArriveAnalysed()
-{
-    OfflineProvider provider;
-    GenerationService generation(&provider);
-    QSignalSpy finished(&generation, &GenerationService::jobFinished);
-    QVERIFY(generation.submit({u"techno 128 bpm in F minor"_s, 6, 7}).accepted());
-    QVERIFY(finished.wait(60000));
-    const auto result = finished.first().at(1).value<GenerationResult>();
-    QVERIFY(result.ok());
-    QVERIFY(result.analysis);
-    QCOMPARE(result.analysis->version, TakeAnalysis::Version);
-    QCOMPARE(result.analysis->bpm, 128.0);
-    QCOMPARE(result.analysis->key, (MusicalKey{5, true}));
-    QVERIFY(result.analysis->loudnessLufs);
-
-    Library library(folderPath());
-    QVERIFY(library.open().ok);
-    const auto take = library.add(result);
-    QVERIFY(take);
-    QCOMPARE(take->analysis(), *result.analysis);
-    QCOMPARE(library.find(take->id)->analysis(), *result.analysis);
 }
 
 QTEST_GUILESS_MAIN(TestAnalysisBackfill)

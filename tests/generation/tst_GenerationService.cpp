@@ -1,5 +1,6 @@
 #include "ScriptedHttpServer.h"
 #include "TestAudio.h"
+#include "analysis/TakeAnalysis.h"
 #include "generation/GenerationService.h"
 #include "generation/OfflineProvider.h"
 #include "net/NetworkGateway.h"
@@ -130,6 +131,13 @@ void TestGenerationService::theOfflineProviderMakesTheRequestedClip()
     QCOMPARE(result.audioInfo.channels, 1);
     QCOMPARE(result.audioInfo.frames, qint64(3 * 32000));
     QCOMPARE(m_server->requestCount(), 0);
+    // Measured before it is handed over: the tempo and key the engine composed, and the sketch's loudness.
+    QVERIFY(result.analysis);
+    QCOMPARE(result.analysis->version, TakeAnalysis::Version);
+    QCOMPARE(result.analysis->bpm, 80.0);
+    QCOMPARE(result.analysis->bpmConfidence, 1.0);
+    QVERIFY(result.analysis->key.isValid());
+    QVERIFY(result.analysis->loudnessLufs && std::abs(*result.analysis->loudnessLufs + 14.0) < 0.5);
 }
 
 void TestGenerationService::cancellingAnOfflineTakeKeepsNothing()
