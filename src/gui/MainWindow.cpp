@@ -1,7 +1,6 @@
 #include "gui/MainWindow.h"
 
 #include "generation/AnalysisBackfill.h"
-
 #include "generation/Session.h"
 #include "gui/history/TakeDelegate.h"
 #include "gui/settings/SettingsDialog.h"
@@ -193,7 +192,7 @@ void MainWindow::connectBackfill(AnalysisBackfill* backfill)
 {
     // Takes kept before tempo, key and loudness were measured get them in the background; the count shows how far.
     connect(backfill, &AnalysisBackfill::progress, this, [this](int done, int total) {
-        m_analysisStatus->setText(tr("Analysing takes: %1 of %2").arg(done).arg(total));
+        m_analysisStatus->setText(tr("Analysing takes: %L1 of %L2").arg(done).arg(total));
         m_analysisStatus->setVisible(done < total);
     });
     connect(backfill, &AnalysisBackfill::finished, m_analysisStatus, &QWidget::hide);

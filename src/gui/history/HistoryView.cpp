@@ -3,7 +3,6 @@
 #include "analysis/TakeAnalysis.h"
 #include "gui/history/TakeDelegate.h"
 #include "library/HistoryModel.h"
-#include "library/Library.h"
 #include "ui_HistoryView.h"
 
 #include <QClipboard>

@@ -85,21 +85,22 @@ void TakeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, 
     painter->restore();
 }
 
-QStringList TakeDelegate::chipsOf(const Take& take)
+QStringList TakeDelegate::chipsOf(const Take& take, QString* mismatch)
 {
     QStringList chips = TakeAnalysis::chips(take);
-    if (const QString mismatch = TakeAnalysis::promptMismatch(take); !mismatch.isEmpty())
-        chips << mismatch;
+    const QString missed = TakeAnalysis::promptMismatch(take);
+    if (!missed.isEmpty())
+        chips << missed;
+    if (mismatch)
+        *mismatch = missed;
     return chips;
 }
 
 int TakeDelegate::paintChips(QPainter* painter, const QStyleOptionViewItem& option, const Take& take,
                              const QRect& line) const
 {
-    QStringList chips = TakeAnalysis::chips(take);
-    const QString mismatch = TakeAnalysis::promptMismatch(take);
-    if (!mismatch.isEmpty())
-        chips << mismatch;
+    QString mismatch;
+    QStringList chips = chipsOf(take, &mismatch);
     const QFontMetrics metrics(painter->font());
     auto widthOf = [&metrics](const QString& chip) { return metrics.horizontalAdvance(chip) + 2 * ChipPadding; };
     auto widthOfAll = [&] {

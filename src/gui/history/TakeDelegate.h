@@ -22,8 +22,9 @@ public:
 
     /// "just now", "5 min ago", "yesterday 14:02", "12 Mar 09:30"
     static QString relativeTime(const QDateTime& when, const QDateTime& now);
-    /// The chips a take's row shows, when there is room: tempo, key, loudness, and the prompt's mismatch.
-    static QStringList chipsOf(const Take& take);
+    /// The chips a take's row shows, when there is room: tempo, key, loudness, and the prompt's mismatch (also put in
+    /// `mismatch`, empty when the take delivered what the prompt asked).
+    static QStringList chipsOf(const Take& take, QString* mismatch = nullptr);
 
 signals:
     void starClicked(const QModelIndex& index);
