@@ -117,12 +117,19 @@ std::optional<QString> saveDragCopy(const QString& directory, const QString& fil
         handedOut ? save(directory, fileNameTemplate, take, audio, error) : std::nullopt;
     if (!path)
         return std::nullopt;
-    // A copy asked for again counts as new, so the copies deleted are those least recently asked for.
+    // A copy asked for again counts as new, so the copies deleted are those least recently asked for. Its time is
+    // after every other copy's, even when several are asked for within the clock's resolution: the order decides
+    // which go. (Hidden files, a live writer's temporary file and the list, are not listed.)
+    QFileInfoList copies = QDir(directory).entryInfoList(QDir::Files, QDir::Time);
+    QDateTime newestTime = QDateTime::currentDateTimeUtc();
+    for (const QFileInfo& file : std::as_const(copies)) {
+        if (file.fileName() != QFileInfo(*path).fileName())
+            newestTime = std::max(newestTime, file.lastModified().toUTC().addMSecs(1));
+    }
     if (QFile copy(*path); copy.open(QIODevice::ReadOnly))
-        copy.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
+        copy.setFileTime(newestTime, QFileDevice::FileModificationTime);
     AtomicFile::removeAbandoned(directory);
-    // Hidden files (a live writer's temporary file, the list) are not listed.
-    const QFileInfoList copies = QDir(directory).entryInfoList(QDir::Files, QDir::Time);
+    copies = QDir(directory).entryInfoList(QDir::Files, QDir::Time);
     const QString newest = QFileInfo(*path).fileName();
     int prepared = handedOut->contains(newest) ? 0 : 1;
     for (const QFileInfo& file : copies) {
