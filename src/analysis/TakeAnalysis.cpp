@@ -111,7 +111,8 @@ QString promptMismatch(const Take& take)
     const engine::PromptTraits asked = engine::readPrompt(take.prompt.toStdString());
     QStringList differences;
     if (asked.bpm > 0 && take.tempo() > 0 && std::abs(take.tempo() - asked.bpm) > TempoMatchBpm)
-        differences << tr("asked %1 BPM, got %2").arg(tempoText(asked.bpm), tempoText(take.tempo()));
+        differences << tr("asked %1 BPM, got %2")
+                           .arg(MusicAnalysis::tempoText(asked.bpm), MusicAnalysis::tempoText(take.tempo()));
     const MusicalKey got = take.key();
     if (asked.keyRoot >= 0 && got.isValid() &&
         (got.root != asked.keyRoot || (asked.keyMode >= 0 && got.minor != (asked.keyMode == 1)))) {
@@ -123,19 +124,11 @@ QString promptMismatch(const Take& take)
     return differences.join(u"; "_s);
 }
 
-QString tempoText(double bpm)
-{
-    if (bpm <= 0)
-        return {};
-    const double shown = oneDecimal(bpm);
-    return QString::number(shown, 'f', shown == std::floor(shown) ? 0 : 1);
-}
-
 QStringList chips(const Take& take)
 {
     QStringList shown;
     if (take.tempo() > 0)
-        shown << tr("%1 BPM").arg(tempoText(take.tempo()));
+        shown << tr("%1 BPM").arg(MusicAnalysis::tempoText(take.tempo()));
     if (take.key().isValid())
         shown << take.key().name();
     if (take.loudnessLufs)

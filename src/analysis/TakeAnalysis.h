@@ -39,8 +39,6 @@ MusicAnalysis withinRange(MusicAnalysis analysis);
 /// analysed. A tempo within 2 BPM counts as a match (the detector's accuracy and the display's rounding).
 QString promptMismatch(const Take& take);
 
-/// The take's tempo as shown: "92" or "91.7" (one decimal when it has one); empty when unknown.
-QString tempoText(double bpm);
 /// The chips a take shows: "92 BPM", "A minor", "−14.1 LUFS" (each only when known).
 QStringList chips(const Take& take);
 

@@ -4,9 +4,9 @@
 #include "cli/CliSupport.h"
 #include "cli/ExitCode.h"
 #include "library/Library.h"
+#include "platform/AtomicFile.h"
 
 #include <QCoreApplication>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,33 +23,6 @@ namespace {
 QString tr(const char* text)
 {
     return QCoreApplication::translate("analyze", text);
-}
-
-/// One line for people: "92 BPM (confidence 0.84) · A minor (Am, 8A) · -14.1 LUFS, true peak -1.2 dBTP"; the
-/// musician's tempo when they set one.
-QString describeAnalysis(const MusicAnalysis& found, std::optional<double> bpmByUser)
-{
-    QStringList parts;
-    if (bpmByUser)
-        parts << tr("%1 BPM (yours; detected %2)")
-                     .arg(TakeAnalysis::tempoText(*bpmByUser),
-                          found.bpm > 0 ? TakeAnalysis::tempoText(found.bpm) : tr("none"));
-    else if (found.bpm > 0)
-        parts
-            << tr("%1 BPM (confidence %2)").arg(TakeAnalysis::tempoText(found.bpm)).arg(found.bpmConfidence, 0, 'f', 2);
-    else
-        parts << tr("no tempo (%1)").arg(found.tempoNote.isEmpty() ? tr("no steady pulse") : found.tempoNote);
-    if (found.key.isValid())
-        parts << tr("%1 (%2, %3)").arg(found.key.name(), found.key.shortName(), found.key.camelot());
-    else
-        parts << tr("no key");
-    if (found.loudnessLufs)
-        parts << tr("%1 LUFS, true peak %2 dBTP")
-                     .arg(*found.loudnessLufs, 0, 'f', 1)
-                     .arg(found.truePeakDbtp.value_or(0), 0, 'f', 1);
-    else
-        parts << tr("silent");
-    return parts.join(u" · "_s);
 }
 
 } // namespace
@@ -82,11 +55,7 @@ int runAnalyze(const QStringList& arguments)
         bool invalid = false; ///< no such take: bad input rather than a failure
         const QFileInfo info(target);
         if (info.isFile()) {
-            QFile file(target);
-            if (file.open(QIODevice::ReadOnly))
-                audio = file.readAll();
-            else
-                error = tr("cannot read the file: %1").arg(file.errorString());
+            audio = AtomicFile::read(target, &error).value_or(QByteArray());
         } else if (info.exists() || target.contains(u'/') || target.contains(u'.')) {
             error = info.exists() ? tr("not an audio file") : tr("no such file");
         } else {
@@ -116,7 +85,7 @@ int runAnalyze(const QStringList& arguments)
             TakeAnalysis::addToJson(object, *found, byUser);
             array.append(object);
         } else {
-            printLine(u"%1: %2"_s.arg(forTerminal(take ? take->id : target), describeAnalysis(*found, byUser)));
+            printLine(u"%1: %2"_s.arg(forTerminal(take ? take->id : target), found->inWords(byUser).join(u" · "_s)));
         }
     }
     if (parser.isSet(json))

@@ -2,9 +2,8 @@
 
 #include "analysis/TakeAnalysis.h"
 #include "library/LibraryService.h"
+#include "platform/AtomicFile.h"
 
-#include <QFile>
-#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QtConcurrent>
 
@@ -85,12 +84,10 @@ void AnalysisBackfill::analyseNext()
     });
     watcher->setFuture(QtConcurrent::run(&m_pool, [path, take] {
         Outcome outcome;
-        QFile file(path);
-        // Not a pipe or a device put in the clip's place: opening one would wait for ever.
-        if (!QFileInfo(path).isFile() || !file.open(QIODevice::ReadOnly))
-            return outcome;
-        outcome.readable = true;
-        outcome.analysis = TakeAnalysis::analyse(file.readAll(), take.request(), take.model);
+        const std::optional<QByteArray> audio = AtomicFile::read(path);
+        outcome.readable = audio.has_value();
+        if (audio)
+            outcome.analysis = TakeAnalysis::analyse(*audio, take.request(), take.model);
         return outcome;
     }));
 }

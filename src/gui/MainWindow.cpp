@@ -6,6 +6,7 @@
 #include "gui/settings/SettingsDialog.h"
 #include "library/HistoryModel.h"
 #include "library/LibraryService.h"
+#include "platform/AtomicFile.h"
 #include "platform/FileNames.h"
 #include "platform/Settings.h"
 #include "playback/Player.h"
@@ -287,10 +288,8 @@ void MainWindow::loadPeaks(const Take& take)
             m_ui->playerBar->setPeaks(*peaks);
     });
     watcher->setFuture(QtConcurrent::run([path] {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return std::optional<AudioCodec::Peaks>();
-        return AudioCodec::peaks(file.readAll(), PeakBuckets);
+        const std::optional<QByteArray> audio = AtomicFile::read(path);
+        return audio ? AudioCodec::peaks(*audio, PeakBuckets) : std::nullopt;
     }));
 }
 

@@ -17,17 +17,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-std::optional<QByteArray> readFile(const QString& path, QString* error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        setError(error, QCoreApplication::translate("Favourites", "could not read %1: %2")
-                            .arg(QDir::toNativeSeparators(path), file.errorString()));
-        return std::nullopt;
-    }
-    return file.readAll();
-}
-
 // The names in the list of drag copies handed out from `directory` (keepDragCopy) whose files are still there, with
 // `add` when given; the list is written again when that changes it. Nothing, with `error` set, when the list cannot
 // be read or written: no copy may be deleted then.
@@ -36,7 +25,7 @@ std::optional<QStringList> draggedCopies(const QString& directory, const QString
     const QString listPath = directory + u"/.dragged"_s;
     QStringList listed;
     if (QFileInfo::exists(listPath)) {
-        const std::optional<QByteArray> list = readFile(listPath, error);
+        const std::optional<QByteArray> list = AtomicFile::read(listPath, error);
         if (!list)
             return std::nullopt;
         listed = QString::fromUtf8(*list).split(u'\n', Qt::SkipEmptyParts);
@@ -153,8 +142,8 @@ bool follow(const Take& before, const Take& after, const QString& clipPath, QStr
     if ((was.bpm == now.bpm && was.key == now.key) || !after.favourite || path.isEmpty() || !QFileInfo(path).isFile())
         return true;
     QString why;
-    const std::optional<QByteArray> copy = readFile(path, &why);
-    const std::optional<QByteArray> clip = copy ? readFile(clipPath, &why) : std::nullopt;
+    const std::optional<QByteArray> copy = AtomicFile::read(path, &why);
+    const std::optional<QByteArray> clip = copy ? AtomicFile::read(clipPath, &why) : std::nullopt;
     if (clip && !sameSamples(AudioCodec::decode(*copy), AudioCodec::decode(*clip)))
         return true; // no longer the take's audio: the musician's own file now
     const std::optional<QByteArray> retagged = clip ? AudioTags::write(*copy, now, &why) : std::nullopt;

@@ -131,16 +131,8 @@ QString HistoryModel::details(const Take& take)
     if (!take.requestId.isEmpty())
         lines << tr("request %1").arg(take.requestId);
     // What the chips show, in words, where a screen reader and a narrow row can reach it too.
-    if (take.tempo() > 0)
-        lines << (take.bpmByUser
-                      ? tr("tempo %1 BPM, as you set it").arg(*take.bpmByUser, 0, 'f', 1)
-                      : tr("tempo %1 BPM (confidence %2)").arg(take.bpm, 0, 'f', 1).arg(take.bpmConfidence, 0, 'f', 2));
-    if (take.key().isValid())
-        lines << tr("key %1 (%2, %3)").arg(take.key().name(), take.key().shortName(), take.key().camelot());
-    if (take.loudnessLufs)
-        lines << tr("loudness %1 LUFS, true peak %2 dBTP")
-                     .arg(*take.loudnessLufs, 0, 'f', 1)
-                     .arg(take.truePeakDbtp.value_or(0), 0, 'f', 1);
+    if (take.analysisVersion > 0)
+        lines << take.analysis().inWords(take.bpmByUser);
     return lines.join(u'\n');
 }
 

@@ -448,18 +448,11 @@ QString Library::sidecarPath(const Take& take) const
 
 QByteArray Library::readAudio(const Take& take, QString* error) const
 {
-    // A pipe or device put in the clip's place would block the read for ever.
-    if (const QFileInfo info(audioPath(take)); info.exists() && !info.isFile()) {
-        setError(error, tr("the audio of take %1 is not a regular file (%2)").arg(take.id, info.filePath()));
-        return {};
-    }
-    QFile file(audioPath(take));
-    if (!file.open(QIODevice::ReadOnly)) {
-        setError(error, file.exists() ? tr("could not read the audio of take %1: %2").arg(take.id, file.errorString())
-                                      : tr("the audio of take %1 is missing (%2)").arg(take.id, file.fileName()));
-        return {};
-    }
-    return file.readAll();
+    QString why;
+    const std::optional<QByteArray> audio = AtomicFile::read(audioPath(take), &why);
+    if (!audio)
+        setError(error, tr("the audio of take %1 cannot be read: %2").arg(take.id, why));
+    return audio.value_or(QByteArray());
 }
 
 bool Library::change(const QString& id, const std::function<bool(Take&, QString*)>& edit, QString* error)

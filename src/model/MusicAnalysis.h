@@ -4,6 +4,7 @@
 
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -24,6 +25,13 @@ struct MusicAnalysis
     double keyConfidence = 0;           ///< 0..1; 1 for the key the offline engine composed
     std::optional<double> loudnessLufs; ///< integrated loudness, EBU R128; nothing for silence
     std::optional<double> truePeakDbtp; ///< highest true peak, dBTP
+
+    /// A tempo as shown: "92" or "91.7" (one decimal when it has one); empty for none.
+    static QString tempoText(double bpm);
+    /// What was found, in words, one part each for tempo, key and loudness: "92 BPM (confidence 0.84)" (or the
+    /// musician's `bpmByUser`, "90 BPM (yours; detected 180)"), "A minor (Am, 8A)", "-14.1 LUFS, true peak -1.2 dBTP";
+    /// "no tempo (not enough audio)", "no key", "silent" where nothing was.
+    QStringList inWords(std::optional<double> bpmByUser = std::nullopt) const;
 
     friend bool operator==(const MusicAnalysis&, const MusicAnalysis&) = default;
 };

@@ -139,6 +139,25 @@ int renameNoReplace(const QByteArray& from, const QByteArray& to)
 
 namespace AtomicFile {
 
+std::optional<QByteArray> read(const QString& path, QString* error)
+{
+    const QFileInfo info(path);
+    QString why;
+    QFile file(path);
+    if (!info.exists())
+        why = QCoreApplication::translate("AtomicFile", "%1 is missing").arg(QDir::toNativeSeparators(path));
+    else if (!info.isFile())
+        why = QCoreApplication::translate("AtomicFile", "%1 is not a regular file").arg(QDir::toNativeSeparators(path));
+    else if (!file.open(QIODevice::ReadOnly))
+        why = QCoreApplication::translate("AtomicFile", "could not read %1: %2")
+                  .arg(QDir::toNativeSeparators(path), file.errorString());
+    else
+        return file.readAll();
+    if (error)
+        *error = why;
+    return std::nullopt;
+}
+
 WriteResult write(const QString& path, const QByteArray& bytes, Mode mode)
 {
     WriteResult result;

@@ -4,7 +4,10 @@
 #include <QString>
 #include <QStringView>
 
-/// The one way the app writes a file: audio, sidecars, favourites, exports, rescued takes.
+#include <optional>
+
+/// The one way the app writes a file: audio, sidecars, favourites, exports, rescued takes; and read(), the one way it
+/// reads a whole file back.
 ///
 /// The bytes go to a hidden temporary file beside the target (".musicgen-XXXXXXXX.part"), which is written in
 /// full, flushed to disk (fdatasync) and closed, every step checked, and only then renamed onto the target. So a
@@ -50,6 +53,12 @@ WriteResult write(const QString& path, const QByteArray& bytes, Mode mode);
 /// makes a second copy. Leave room in `baseName` for the " (9999)" a name may get.
 WriteResult writeUnique(const QString& directory, const QString& baseName, const QString& extension,
                         const QByteArray& bytes);
+
+/// The one way the app reads a whole file back (a clip, a copy, a note). Only a regular file, or a link to one, is
+/// read: a pipe, device or folder put in its place is refused at once, as reading it would wait for ever or mean
+/// nothing. Nothing, with `error` saying which ("… is missing", "… is not a regular file", the system's reason),
+/// when it cannot be read.
+std::optional<QByteArray> read(const QString& path, QString* error = nullptr);
 
 /// Whether `fileName` (a name, not a path) is one of this writer's temporary files.
 bool isTemporary(QStringView fileName);

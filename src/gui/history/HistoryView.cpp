@@ -119,14 +119,14 @@ void HistoryView::showMenu(const QPoint& position)
         for (const double factor : {2.0, 0.5}) {
             const double bpm = take.tempo() * factor;
             QAction* action = menu.addAction(
-                (factor > 1 ? tr("Tempo ×2: %1 BPM") : tr("Tempo ÷2: %1 BPM")).arg(TakeAnalysis::tempoText(bpm)), this,
+                (factor > 1 ? tr("Tempo ×2: %1 BPM") : tr("Tempo ÷2: %1 BPM")).arg(MusicAnalysis::tempoText(bpm)), this,
                 [this, take, factor] { correctTempo(take, factor); });
             action->setShortcut(factor > 1 ? QKeySequence(u"*"_s) : QKeySequence(u"/"_s));
             action->setEnabled(bpm >= MusicAnalysis::MinBpm && bpm <= MusicAnalysis::MaxBpm);
         }
         if (take.bpmByUser)
             menu.addAction(take.bpm > 0
-                               ? tr("Back to the detected tempo: %1 BPM").arg(TakeAnalysis::tempoText(take.bpm))
+                               ? tr("Back to the detected tempo: %1 BPM").arg(MusicAnalysis::tempoText(take.bpm))
                                : tr("Forget my tempo (none detected)"),
                            this, [this, take] { emit tempoCorrected(take, std::nullopt); });
     }
