@@ -2,11 +2,12 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 /// Tempo, key and loudness of a piece of audio: the measuring core of the analysis module, in standard C++ over
-/// kissfft (the spectra) and libebur128 (EBU R128 loudness and true peak), with no Qt, so the tests, the benchmark and
-/// the fuzzer can feed it samples directly. TakeAnalysis.h wraps it for takes (decoding, the prompt's hints, the
-/// engine's own plan).
+/// kissfft (the spectra), libebur128 (EBU R128 loudness) and the engine's true-peak meter, with no Qt, so the tests,
+/// the benchmark and the fuzzer can feed it samples directly. TakeAnalysis.h wraps it for takes (decoding, the prompt's
+/// hints, the engine's own plan).
 ///
 /// Every function is re-entrant and keeps no state between calls: takes are analysed on several threads at once.
 namespace analysis {
@@ -18,7 +19,13 @@ struct Prior
     double bpm = 0;   ///< 0: none
     int keyRoot = -1; ///< pitch class 0..11 (0 = C), -1: none
     int keyMode = -1; ///< 0 major, 1 minor, -1: either
+    /// The usual tempo of the genre the prompt names (the middle of its range), 0: none. Only centres the preference
+    /// between octaves (87 or 174 for drum and bass), where 120 is assumed otherwise.
+    double usualBpm = 0;
 };
+
+/// What a prompt says about tempo and key: its explicit BPM and key, and its genre's usual tempo.
+Prior priorFromPrompt(std::string_view prompt);
 
 struct Tempo
 {
@@ -58,7 +65,7 @@ struct Result
 Result analyse(const float* interleaved, std::size_t frames, int channels, int sampleRate, const Prior& prior = {});
 
 /// The parts alone, for tests and the benchmark (analyse() shares one spectrum pass between tempo and key).
-Tempo detectTempo(const float* mono, std::size_t frames, int sampleRate, double priorBpm = 0);
+Tempo detectTempo(const float* mono, std::size_t frames, int sampleRate, const Prior& prior = {});
 Key detectKey(const float* mono, std::size_t frames, int sampleRate, const Prior& prior = {});
 /// Loudness of interleaved audio; mono is weighted as one channel (ffmpeg's `ebur128` convention, not dual mono).
 Loudness measureLoudness(const float* interleaved, std::size_t frames, int channels, int sampleRate);

@@ -31,7 +31,21 @@ constexpr double MinContrast = 0.45;
 /// Below this correlation with the best profile the chroma is noise, not harmony.
 constexpr double MinCorrelation = 0.35;
 /// Keys within this much correlation of the best are near ties, which the prompt's key may decide.
-constexpr double TieMargin = 0.05;
+constexpr double TieMargin = 0.1;
+/// How much a clip whose every chord change is a dominant resolving to its tonic (V-I) adds to that key's correlation.
+/// Resolutions are what a listener hears a key by when its notes alone fit two keys (a ii-V-I cut short, or a loop).
+constexpr double CadenceWeight = 0.3;
+/// A frame holds a chord when its triad has at least this share of the frame's chroma.
+constexpr double MinTriadShare = 0.5;
+/// A chord lasts at least this many frames (about 0.4 s); shorter ones are passing notes.
+constexpr int MinChordFrames = 2;
+/// A key and its relative (C major, A minor) share every note; when they correlate within this much, the one whose
+/// tonic triad opens the clip is taken, as music most often starts on its tonic.
+constexpr double RelativeMargin = 0.05;
+/// The opening: this much of the clip, or its first 30 % when shorter.
+constexpr double OpeningSeconds = 3;
+
+using Chroma = std::array<double, 12>;
 
 // Sha'ath's profiles (KeyFinder), tonic first.
 constexpr double MajorProfile[12] = {6.6, 2.0, 3.5, 2.2, 4.6, 4.0, 2.5, 5.2, 2.4, 3.8, 2.3, 3.4};
@@ -76,23 +90,16 @@ bool harmonic(const std::array<double, 12>& chroma)
     return standing >= 2 && std::sqrt(variance) >= MinContrast * mean;
 }
 
-} // namespace
-
-Spectrogram keySpectrogram(const AnalysisSignal& signal)
+/// The chroma of every frame of the spectrogram.
+std::vector<Chroma> frameChroma(const Spectrogram& spectra)
 {
-    const int frameSize = int(std::bit_ceil(unsigned(std::max(256.0, signal.sampleRate * 0.3))));
-    return Spectrogram(signal.samples, signal.sampleRate, frameSize, frameSize / 2);
-}
-
-std::array<double, 12> chroma(const Spectrogram& spectra)
-{
-    std::array<double, 12> result{};
+    std::vector<Chroma> perFrame(std::size_t(spectra.frames()));
     const int bins = spectra.bins();
     const double binHz = spectra.binHz();
     const int first = std::max(2, int(std::floor(LowestHz / binHz)));
     const int last = std::min(bins - 2, int(std::ceil(HighestHz / binHz)));
     if (last <= first)
-        return result;
+        return perFrame;
 
     // The envelope a peak is compared with: the mean over a third of an octave around it, at least a few bins.
     std::vector<int> envelopeFrom(std::size_t(bins), 0);
@@ -109,6 +116,7 @@ std::array<double, 12> chroma(const Spectrogram& spectra)
         for (int k = 0; k < bins; ++k)
             prefix[std::size_t(k + 1)] = prefix[std::size_t(k)] + magnitudes[k];
         std::fill(semitones.begin(), semitones.end(), 0.0);
+        Chroma& result = perFrame[std::size_t(f)];
         for (int k = first; k <= last; ++k) {
             const float m = magnitudes[k];
             if (!(m > magnitudes[k - 1] && m >= magnitudes[k + 1]))
@@ -148,7 +156,107 @@ std::array<double, 12> chroma(const Spectrogram& spectra)
             result[std::size_t((s + LowestMidi) % 12)] += fundamental;
         }
     }
-    return result;
+    return perFrame;
+}
+
+/// The sum of frames [from, to).
+Chroma sumOf(const std::vector<Chroma>& perFrame, std::size_t from, std::size_t to)
+{
+    Chroma sum{};
+    for (std::size_t f = from; f < std::min(to, perFrame.size()); ++f) {
+        for (std::size_t i = 0; i < 12; ++i)
+            sum[i] += perFrame[f][i];
+    }
+    return sum;
+}
+
+/// Keys are numbered 0-11 major (by tonic), 12-23 minor; so are triads.
+bool isMinor(int key)
+{
+    return key >= 12;
+}
+
+int relativeOf(int key)
+{
+    return isMinor(key) ? (key + 3) % 12 : 12 + (key + 9) % 12;
+}
+
+/// How much of the chroma the key's tonic triad (or a chord's triad) holds.
+double triadShare(const Chroma& c, int triad)
+{
+    const int root = triad % 12;
+    return c[std::size_t(root)] + c[std::size_t((root + (isMinor(triad) ? 3 : 4)) % 12)] +
+           c[std::size_t((root + 7) % 12)];
+}
+
+/// For each key, the share of the clip's chord changes that are a dominant resolving to that key's tonic: a major
+/// chord followed by a chord whose root is a fifth below. Chords are read per frame as the best-fitting triad.
+std::array<double, 24> resolutions(const std::vector<Chroma>& perFrame)
+{
+    struct Run
+    {
+        int triad;
+        int frames;
+    };
+    std::vector<Run> runs;
+    for (Chroma c : perFrame) {
+        double total = 0;
+        for (double& value : c) {
+            value = std::pow(value, Compression);
+            total += value;
+        }
+        int best = -1;
+        double bestShare = MinTriadShare * total;
+        for (int triad = 0; total > 0 && triad < 24; ++triad) {
+            const double share = triadShare(c, triad);
+            if (share > bestShare) {
+                bestShare = share;
+                best = triad;
+            }
+        }
+        if (best < 0)
+            continue; // no chord here: the chords either side still follow each other
+        if (!runs.empty() && runs.back().triad == best)
+            ++runs.back().frames;
+        else
+            runs.push_back({best, 1});
+    }
+    std::vector<Run> chords;
+    for (const Run& run : runs) {
+        if (run.frames < MinChordFrames)
+            continue;
+        if (!chords.empty() && chords.back().triad == run.triad)
+            chords.back().frames += run.frames;
+        else
+            chords.push_back(run);
+    }
+    std::array<double, 24> votes{};
+    double changes = 0;
+    for (std::size_t i = 1; i < chords.size(); ++i) {
+        const Run& from = chords[i - 1];
+        const Run& to = chords[i];
+        const double weight = std::min(from.frames, to.frames);
+        changes += weight;
+        if (!isMinor(from.triad) && from.triad == (to.triad % 12 + 7) % 12)
+            votes[std::size_t(to.triad)] += weight;
+    }
+    for (double& vote : votes)
+        vote = changes > 0 ? vote / changes : 0;
+    return votes;
+}
+
+} // namespace
+
+Spectrogram keySpectrogram(const AnalysisSignal& signal)
+{
+    const int frameSize = int(std::bit_ceil(unsigned(std::max(256.0, signal.sampleRate * 0.3))));
+    return Spectrogram(signal.samples, signal.sampleRate, frameSize, frameSize / 2);
+}
+
+std::array<double, 12> chroma(const Spectrogram& spectra)
+{
+    const std::vector<Chroma> perFrame = frameChroma(spectra);
+    return sumOf(perFrame, 0, perFrame.size());
 }
 
 Key findKey(const Spectrogram& spectra, const Prior& prior)
@@ -159,7 +267,8 @@ Key findKey(const Spectrogram& spectra, const Prior& prior)
         key.reason = "not enough audio";
         return key;
     }
-    std::array<double, 12> c = chroma(spectra);
+    const std::vector<Chroma> perFrame = frameChroma(spectra);
+    Chroma c = sumOf(perFrame, 0, perFrame.size());
     if (!harmonic(c)) {
         key.reason = "no pitched content";
         return key;
@@ -177,6 +286,17 @@ Key findKey(const Spectrogram& spectra, const Prior& prior)
     if (scores[best] < MinCorrelation) {
         key.reason = "no pitched content";
         return key;
+    }
+    const std::array<double, 24> resolved = resolutions(perFrame);
+    for (std::size_t k = 0; k < 24; ++k)
+        scores[k] += CadenceWeight * resolved[k];
+    best = int(std::max_element(scores, scores + 24) - scores);
+    if (prior.keyRoot < 0 && scores[relativeOf(best)] >= scores[best] - RelativeMargin) {
+        const std::size_t openingFrames =
+            std::size_t(std::min(OpeningSeconds, 0.3 * seconds) * spectra.frameRate()) + 1;
+        const Chroma opening = sumOf(perFrame, 0, openingFrames);
+        if (triadShare(opening, relativeOf(best)) > triadShare(opening, best))
+            best = relativeOf(best);
     }
     // The prompt's key (or just its mode) decides between readings the audio finds about equally likely.
     if (prior.keyRoot >= 0 || prior.keyMode >= 0) {

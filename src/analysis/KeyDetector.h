@@ -16,8 +16,10 @@ Spectrogram keySpectrogram(const AnalysisSignal& signal);
 /// read as fifths and thirds. All zeros when nothing pitched sounds.
 std::array<double, 12> chroma(const Spectrogram& spectra);
 
-/// The key whose profile (Sha'ath's major and minor) correlates best with the chroma; the prior decides only between
-/// keys that correlate nearly equally well. No key for drums alone or noise (one pitch class, or all alike).
+/// The key whose profile (Sha'ath's major and minor) correlates best with the chroma, strengthened by the
+/// dominant-tonic resolutions heard between its chords; between a key and its relative, which share every note, the one
+/// whose tonic triad opens the clip. The prior decides only between keys that correlate nearly equally well. No key for
+/// drums alone or noise (one pitch class, or all alike).
 Key findKey(const Spectrogram& spectra, const Prior& prior);
 
 } // namespace analysis

@@ -49,8 +49,7 @@ std::optional<MusicAnalysis> analyse(const QByteArray& audio, const GenerationRe
         return std::nullopt;
 
     const bool composedOffline = model == QLatin1StringView(engine::ModelId);
-    const engine::PromptTraits asked = engine::readPrompt(recipe.prompt.toStdString());
-    const analysis::Prior prior{asked.bpm, asked.keyRoot, asked.keyMode};
+    const analysis::Prior prior = analysis::priorFromPrompt(recipe.prompt.toStdString());
     const auto frames = decoded->samples.size() / std::size_t(std::max(1, decoded->channels));
     analysis::Result found;
     if (composedOffline)

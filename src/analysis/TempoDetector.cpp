@@ -14,15 +14,20 @@ namespace {
 constexpr double MinBpm = 40;
 constexpr double MaxBpm = 240;
 constexpr double BpmStep = 0.25;
-/// Listeners tap most readily near 120 BPM; a log-Gaussian this wide (in octaves) breaks ties between octaves.
+/// Listeners tap most readily near 120 BPM, or near the usual tempo of the genre the prompt names; a log-Gaussian this
+/// wide (in octaves) around it breaks ties between octaves.
 constexpr double PreferredBpm = 120;
-constexpr double PreferenceOctaves = 1.0;
+constexpr double PreferenceOctaves = 1.5;
+/// A genre's tempi sit within about a third of an octave (drum and bass 170-176, lo-fi 70-88), so its preference is
+/// narrower: it settles the octave without pulling a reading off its own tempo.
+constexpr double GenrePreferenceOctaves = 0.5;
 /// The prompt's tempo, when it names one, lifts the readings within a few percent of it.
 constexpr double PriorOctaves = 0.04;
 constexpr double PriorWeight = 1.0;
-/// Less than this, or fewer beats than MinBeats at the tempo found, is not evidence of a tempo.
-constexpr double MinSeconds = 2.5;
-constexpr double MinBeats = 4;
+/// Less than this (about the 2 s of the shortest takes musicians keep), or fewer beats than MinBeats at the tempo
+/// found, is not evidence of a tempo. Three beats are the fewest that show a period repeating (two intervals).
+constexpr double MinSeconds = 1.9;
+constexpr double MinBeats = 3;
 /// Below this normalised autocorrelation at the beat period the onsets have no steady pulse.
 constexpr double MinClarity = 0.08;
 constexpr double BeatsPerBar = 4;
@@ -186,13 +191,16 @@ double interpolate(const std::vector<float>& values, double at)
     return values[i] * (1 - t) + values[i + 1] * t;
 }
 
-/// How much more likely a tempo is before hearing anything: the preference around 120 and the prompt's tempo.
-double tempoWeight(double bpm, double priorBpm)
+/// How much more likely a tempo is before hearing anything: the preference around 120 (or the genre's usual tempo) and
+/// the prompt's tempo.
+double tempoWeight(double bpm, const Prior& prior)
 {
-    const double fromPreferred = std::log2(bpm / PreferredBpm) / PreferenceOctaves;
+    const double preferred = prior.usualBpm > 0 ? prior.usualBpm : PreferredBpm;
+    const double fromPreferred =
+        std::log2(bpm / preferred) / (prior.usualBpm > 0 ? GenrePreferenceOctaves : PreferenceOctaves);
     double weight = std::exp(-0.5 * fromPreferred * fromPreferred);
-    if (priorBpm > 0) {
-        const double fromPrior = std::log2(bpm / priorBpm) / PriorOctaves;
+    if (prior.bpm > 0) {
+        const double fromPrior = std::log2(bpm / prior.bpm) / PriorOctaves;
         weight *= 1 + PriorWeight * std::exp(-0.5 * fromPrior * fromPrior);
     }
     return weight;
@@ -284,7 +292,7 @@ double metricalStrength(const std::vector<double>& r, double period, int frames)
 }
 
 /// Beat periods worth weighing: the strongest metrical peaks of the autocorrelation, and twice and half each.
-std::vector<double> candidatePeriods(const std::vector<double>& r, double fps, int frames)
+std::vector<double> candidatePeriods(const std::vector<double>& r, double fps, int frames, const Prior& prior)
 {
     struct Peak
     {
@@ -299,7 +307,7 @@ std::vector<double> candidatePeriods(const std::vector<double>& r, double fps, i
     for (double bpm = MinBpm + BpmStep; bpm < MaxBpm; bpm += BpmStep) {
         const double after = strengthAt(bpm + BpmStep);
         if (here > 0 && here >= before && here > after && seconds * bpm / 60 >= MinBeats)
-            peaks.push_back({bpm, here * tempoWeight(bpm, 0)});
+            peaks.push_back({bpm, here * tempoWeight(bpm, {.usualBpm = prior.usualBpm})});
         before = here;
         here = after;
     }
@@ -459,7 +467,7 @@ Spectrogram onsetSpectrogram(const AnalysisSignal& signal)
     return Spectrogram(signal.samples, signal.sampleRate, frameSize, hop);
 }
 
-Tempo findTempo(const Spectrogram& spectra, double priorBpm)
+Tempo findTempo(const Spectrogram& spectra, const Prior& prior)
 {
     Tempo tempo;
     const double seconds = spectra.frames() / std::max(1e-9, spectra.frameRate());
@@ -480,11 +488,11 @@ Tempo findTempo(const Spectrogram& spectra, double priorBpm)
     const std::vector<float> smoothed = smooth(onsets.all);
     Grid best;
     double bestScore = 0;
-    for (const double period : candidatePeriods(r, fps, frames)) {
+    for (const double period : candidatePeriods(r, fps, frames, prior)) {
         const Grid grid = fitGrid(smoothed, period, 0.01, 0.0025, 1.0);
         const double bpm = 60 * fps / grid.period;
         const double score =
-            metricalStrength(r, grid.period, frames) * tempoWeight(bpm, priorBpm) * std::exp(backbeat(onsets, grid));
+            metricalStrength(r, grid.period, frames) * tempoWeight(bpm, prior) * std::exp(backbeat(onsets, grid));
         if (score > bestScore) {
             bestScore = score;
             best = grid;

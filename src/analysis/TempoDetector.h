@@ -11,10 +11,10 @@ Spectrogram onsetSpectrogram(const AnalysisSignal& signal);
 
 /// Tempo and beat grid from onset strength: spectral flux of log-compressed magnitudes in three bands, whose
 /// autocorrelation at one, two and four beats proposes beat periods; each is weighed by how likely its tempo is (a
-/// preference around 120 BPM, and the prompt's tempo when it names one) and by the backbeat it shows (kicks and
-/// snares alternating on its beats), which settles the octave. The winner's period and phase are then fitted to the
-/// onsets over the whole clip, and the downbeat is the beat where the chords change, the kick is strongest and the
-/// music starts. `priorBpm` 0: none.
-Tempo findTempo(const Spectrogram& spectra, double priorBpm);
+/// preference around 120 BPM or the prompt's genre's usual tempo, and the prompt's tempo when it names one) and by the
+/// backbeat it shows (kicks and snares alternating on its beats), which settles the octave. The winner's period and
+/// phase are then fitted to the onsets over the whole clip, and the downbeat is the beat where the chords change, the
+/// kick is strongest and the music starts.
+Tempo findTempo(const Spectrogram& spectra, const Prior& prior);
 
 } // namespace analysis

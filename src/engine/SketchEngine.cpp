@@ -1,17 +1,26 @@
 #include "engine/SketchEngine.h"
 
 #include "engine/compose/Composer.h"
+#include "engine/compose/GenreStyle.h"
 #include "engine/compose/Key.h"
 #include "engine/compose/PromptReader.h"
 #include "engine/dsp/Master.h"
 #include "engine/dsp/WavWriter.h"
 #include "engine/synth/Mixer.h"
 
+#include <cmath>
+
 namespace engine {
 
 PromptTraits readPrompt(std::string_view utf8Prompt)
 {
     return PromptReader(utf8Prompt).traits();
+}
+
+double usualBpm(std::string_view genre)
+{
+    const GenreStyle& style = genreStyle(genre);
+    return std::sqrt(style.bpmLow * style.bpmHigh);
 }
 
 SketchPlan plan(const SketchParams& params)

@@ -27,6 +27,10 @@ inline constexpr const char* ModelId = "offline-sketch-1";
 /// separator, except the sharp and flat signs); what is not understood is ignored.
 PromptTraits readPrompt(std::string_view utf8Prompt);
 
+/// The middle of a genre's usual tempo range (a PromptTraits::genre id), the tempo the engine's takes in that genre
+/// centre on.
+double usualBpm(std::string_view genre);
+
 /// Composes without synthesizing: cheap, and what renderPcm() performs.
 SketchPlan plan(const SketchParams& params);
 

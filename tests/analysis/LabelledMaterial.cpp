@@ -280,9 +280,7 @@ Clip sketch(const std::string& prompt, int seconds, std::uint32_t seed)
     clip.minor = plan.minor;
     clip.firstDownbeat = 0; // the engine starts its first bar on the first sample
     clip.drums = plan.drums;
-    clip.prior.bpm = plan.traits.bpm;
-    clip.prior.keyRoot = plan.traits.keyRoot;
-    clip.prior.keyMode = plan.traits.keyMode;
+    clip.prior = analysis::priorFromPrompt(prompt);
     return clip;
 }
 
@@ -391,6 +389,62 @@ std::vector<Clip> labelledSet()
     index = 0;
     for (const char* prompt : prompts) {
         for (std::uint32_t seed = 1; seed <= 3; ++seed) {
+            set.push_back(sketch(prompt, sketchLengths[std::size_t(index) % std::size(sketchLengths)], seed));
+            ++index;
+        }
+    }
+    return set;
+}
+
+std::vector<Clip> heldOutSet()
+{
+    std::vector<Clip> set;
+    const double lengths[] = {2.5, 4, 5, 7, 9, 12, 18, 25};
+    int index = 0;
+    for (double bpm = 63; bpm <= 178; bpm += 5) {
+        for (const Groove groove : Grooves) {
+            const double swing = groove == Groove::Shuffle ? 0.33 : (index % 4 == 1 ? 0.15 : 0.0);
+            set.push_back(drums(groove, bpm + (index % 3) * 0.4, swing,
+                                lengths[std::size_t(index) % std::size(lengths)], 32000, (index % 5) * 0.09,
+                                std::uint32_t(100 + index)));
+            ++index;
+        }
+    }
+    const double chordLengths[] = {3, 5, 7, 9, 12, 18, 25};
+    index = 0;
+    for (int root = 0; root < 12; ++root) {
+        for (const bool minor : {false, true}) {
+            for (const Progression progression : Progressions) {
+                set.push_back(chords(root, minor, progression,
+                                     chordLengths[std::size_t(index) % std::size(chordLengths)], 72 + (index % 9) * 7));
+                ++index;
+            }
+        }
+    }
+    const char* prompts[] = {"lo-fi hip hop with a soothing piano",
+                             "techno",
+                             "epic cinematic orchestral",
+                             "jazz trio",
+                             "calm ambient with bells",
+                             "energetic rock",
+                             "synthwave",
+                             "deep house",
+                             "drum and bass",
+                             "reggae",
+                             "funky groove",
+                             "folk with acoustic guitar",
+                             "pop song",
+                             "dark techno",
+                             "hip hop beat",
+                             "chill lofi",
+                             "uplifting house",
+                             "sad piano ballad",
+                             "trap beat",
+                             "disco"};
+    const int sketchLengths[] = {2, 4, 6, 9, 14, 22, 30};
+    index = 0;
+    for (const char* prompt : prompts) {
+        for (std::uint32_t seed = 11; seed <= 20; ++seed) {
             set.push_back(sketch(prompt, sketchLengths[std::size_t(index) % std::size(sketchLengths)], seed));
             ++index;
         }

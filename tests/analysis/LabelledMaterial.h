@@ -77,4 +77,8 @@ bool writeFloatWav(const Clip& clip, const std::string& path);
 /// sketch-engine takes of various prompts and seeds, 2-30 s long.
 std::vector<Clip> labelledSet();
 
+/// The same kinds of material at other tempi (63-178 BPM), lengths, offsets, keys' tempi and seeds (11-20), with other
+/// prompts: a check that what was tuned on labelledSet() holds for clips it was not tuned on.
+std::vector<Clip> heldOutSet();
+
 } // namespace material

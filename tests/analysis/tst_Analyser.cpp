@@ -72,7 +72,7 @@ void TestAnalyser::analyseIsItsParts()
     const material::Clip clip = material::sketch("funky groove with bass in E minor", 10, 4);
     const analysis::Result whole = analyseClip(clip);
     analysis::Result parts;
-    parts.tempo = analysis::detectTempo(clip.samples.data(), clip.frames(), clip.sampleRate, clip.prior.bpm);
+    parts.tempo = analysis::detectTempo(clip.samples.data(), clip.frames(), clip.sampleRate, clip.prior);
     parts.key = analysis::detectKey(clip.samples.data(), clip.frames(), clip.sampleRate, clip.prior);
     parts.loudness = analysis::measureLoudness(clip.samples.data(), clip.frames(), 1, clip.sampleRate);
     compareResults(whole, parts);

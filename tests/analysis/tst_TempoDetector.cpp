@@ -14,9 +14,10 @@ Q_DECLARE_METATYPE(material::Groove)
 
 namespace {
 
-analysis::Tempo tempoOf(const material::Clip& clip, double priorBpm = 0)
+analysis::Tempo tempoOf(const material::Clip& clip, double priorBpm = 0, double usualBpm = 0)
 {
-    return analysis::detectTempo(clip.samples.data(), clip.frames(), clip.sampleRate, priorBpm);
+    return analysis::detectTempo(clip.samples.data(), clip.frames(), clip.sampleRate,
+                                 {.bpm = priorBpm, .usualBpm = usualBpm});
 }
 
 QString describe(const material::Clip& clip, const analysis::Tempo& tempo)
@@ -54,6 +55,7 @@ private slots:
     void sketchEngineTakesStartOnADownbeat();
     void promptTempoSettlesTheOctave();
     void promptTempoNeverForcesAnAnswer();
+    void promptGenreSettlesTheOctave();
     void shortClips_data();
     void shortClips();
     void noPulseIsSaidSo();
@@ -219,6 +221,27 @@ void TestTempoDetector::promptTempoSettlesTheOctave()
     QVERIFY2(std::abs(slow.bpm - 90) <= 1, qPrintable(describe(clip, slow)));
 }
 
+void TestTempoDetector::promptGenreSettlesTheOctave()
+{
+    // A genre with a usual tempo centres the octave preference on it; a prompt without one leaves 120.
+    const analysis::Prior dnb = analysis::priorFromPrompt("drum and bass with a heavy bassline");
+    QVERIFY2(dnb.usualBpm >= 165 && dnb.usualBpm <= 180, qPrintable(QString::number(dnb.usualBpm)));
+    QCOMPARE(dnb.bpm, 0.0);
+    QCOMPARE(analysis::priorFromPrompt("something nice").usualBpm, 0.0);
+    const analysis::Prior lofi = analysis::priorFromPrompt("lo-fi beat in D minor at 75 bpm");
+    QCOMPARE(lofi.bpm, 75.0);
+    QCOMPARE(lofi.keyRoot, 2);
+    QCOMPARE(lofi.keyMode, 1);
+    QVERIFY2(lofi.usualBpm >= 65 && lofi.usualBpm <= 90, qPrintable(QString::number(lofi.usualBpm)));
+
+    // Drum and bass's half-time feel reads as 87 to a listener at large, and as 174 to one who knows the genre.
+    const material::Clip clip = material::sketch("drum and bass", 10, 1);
+    const analysis::Tempo alone = tempoOf(clip);
+    QVERIFY2(std::abs(alone.bpm - clip.bpm / 2) <= 1, qPrintable(describe(clip, alone)));
+    const analysis::Tempo knowing = tempoOf(clip, 0, dnb.usualBpm);
+    QVERIFY2(std::abs(knowing.bpm - clip.bpm) <= 1, qPrintable(describe(clip, knowing)));
+}
+
 void TestTempoDetector::promptTempoNeverForcesAnAnswer()
 {
     const material::Clip clip = material::drums(material::Groove::Rock, 100, 0, 12);
@@ -235,7 +258,8 @@ void TestTempoDetector::shortClips_data()
     QTest::addColumn<bool>("answers");
     QTest::newRow("0.5 s") << 0.5 << 120.0 << false;
     QTest::newRow("1 s") << 1.0 << 120.0 << false;
-    QTest::newRow("2 s") << 2.0 << 120.0 << false;
+    QTest::newRow("1.5 s at 90: two beats") << 1.5 << 90.0 << false;
+    QTest::newRow("2 s at 120: four beats") << 2.0 << 120.0 << true;
     QTest::newRow("3 s at 120") << 3.0 << 120.0 << true;
     QTest::newRow("4 s at 96") << 4.0 << 96.0 << true;
     QTest::newRow("8 s at 84") << 8.0 << 84.0 << true;
