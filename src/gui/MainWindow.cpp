@@ -160,6 +160,7 @@ void MainWindow::connectLibrary()
             showNowPlaying(take); // a tempo corrected or a take analysed while it plays
     });
     connect(m_library, &LibraryService::failed, this, &MainWindow::showNotice);
+    connect(m_library, &LibraryService::reindexed, this, &MainWindow::showNotice);
     connect(m_library, &LibraryService::favouriteSaved, this, [this](const Take&, const QString& path) {
         statusBar()->showMessage(tr("Saved to %1").arg(QDir::toNativeSeparators(path)), 8000);
     });

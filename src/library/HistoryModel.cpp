@@ -31,6 +31,7 @@ HistoryModel::HistoryModel(LibraryService* library, QObject* parent) : QAbstract
         connect(m_library, &LibraryService::takeAdded, this, &HistoryModel::onTakeAdded);
         connect(m_library, &LibraryService::takeChanged, this, &HistoryModel::onTakeChanged);
         connect(m_library, &LibraryService::changedOnDisk, this, &HistoryModel::onChangedOnDisk);
+        connect(m_library, &LibraryService::reindexed, this, &HistoryModel::refresh);
         connect(m_library, &LibraryService::dragCopyReady, this, &HistoryModel::onDragCopyReady);
     }
     m_dragDelay.setSingleShot(true);

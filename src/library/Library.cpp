@@ -89,9 +89,11 @@ OpenReport Library::open(Opening opening)
     m_db = std::make_unique<LibraryDatabase>(databasePath(), m_connectionName);
     QString error;
     const bool attach = opening == Opening::Attach;
-    const auto check = attach                               ? LibraryDatabase::IntegrityCheck::None
-                       : m_options.alwaysFullIntegrityCheck ? LibraryDatabase::IntegrityCheck::Full
-                                                            : LibraryDatabase::IntegrityCheck::Auto;
+    using Check = LibraryDatabase::IntegrityCheck;
+    const Check check = attach                                                             ? Check::None
+                        : m_options.alwaysFullIntegrityCheck || opening == Opening::Repair ? Check::Full
+                        : opening == Opening::QuickCheckAndReconcile                       ? Check::Deferred
+                                                                                           : Check::Auto;
     if (!unwritable.isEmpty())
         return openReadOnly(unwritable, check);
     LibraryDatabase::Status status = m_db->open(m_options.useFullTextSearch, &error, check);
@@ -143,6 +145,7 @@ OpenReport Library::open(Opening opening)
         return report;
     }
     report.ok = true;
+    report.fullCheckOwed = m_db->fullCheckOwed();
     if (report.movedAsidePath.isEmpty() && !attach) {
         report.repairs = LibraryReconciler(*m_db, m_clips).reconcile();
         report.repairs.temporariesRemoved +=
@@ -151,6 +154,15 @@ OpenReport Library::open(Opening opening)
     }
     report.missingAudio = m_db->countAudioMissing();
     return report;
+}
+
+LibraryDatabase::Status Library::checkInFull(QString* error)
+{
+    if (!isOpen()) {
+        setError(error, tr("the library is not open"));
+        return LibraryDatabase::Status::Failed;
+    }
+    return m_db->checkInFull(error);
 }
 
 OpenReport Library::openReadOnly(const QString& reason, LibraryDatabase::IntegrityCheck check)

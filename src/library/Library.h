@@ -41,12 +41,28 @@ public:
 
     enum class Opening
     {
-        CheckAndReconcile, ///< the first opening in a process: check the index, reconcile it with the clips folder
-        Attach,            ///< another Library of this process has just done that: only connect
+        /// The first opening in a process: check the index (in full when due, see LibrarySchema::FullCheckMaxBytes),
+        /// reconcile it with the clips folder.
+        CheckAndReconcile,
+        /// The same with only the quick check: when the library can be written, a full check that is due is left
+        /// owed (OpenReport::fullCheckOwed) for checkInFull(), which the opener runs right after on another thread.
+        QuickCheckAndReconcile,
+        /// Another Library of this process has just checked and reconciled: only connect.
+        Attach,
+        /// checkInFull() found the index damaged: check it in full again and, damaged, move it aside and rebuild it
+        /// from the sidecars, as the first opening does. Other Library instances on the root go on reading the
+        /// damaged file where it was moved until they open again (attaching) to the new index.
+        Repair,
     };
     /// Creates the root, opens (or creates) and migrates the database, checks it, and reconciles it with the
     /// clips folder (not when attaching). Safe to call again to reopen.
     OpenReport open(Opening opening = Opening::CheckAndReconcile);
+    /// Runs the full integrity check open(Opening::QuickCheckAndReconcile) left owed, on this instance's connection.
+    /// It takes as long as at open (half a second at 100,000 takes), so run it off the UI thread. One that passes is
+    /// recorded as at open, so that a large library is checked in full once a day; one that does not finish leaves
+    /// it owed by the next open. Returns Ok; Corrupt when the index is damaged (`error` says how): reopen with
+    /// Opening::Repair; or Failed when the check could not run (`error` says why).
+    LibraryDatabase::Status checkInFull(QString* error = nullptr);
     bool isOpen() const;
     bool isReadOnly() const;
     QString rootDir() const;

@@ -72,6 +72,7 @@ void LibraryDatabase::close()
     m_migratedCopy.reset();
     m_readOnly = false;
     m_fullTextSearch = false;
+    m_fullCheckOwed = false;
 }
 
 bool LibraryDatabase::isOpen() const
@@ -105,6 +106,7 @@ LibraryDatabase::Status LibraryDatabase::openReadWrite(bool fullTextSearch, QStr
         m_fullCheck = schema.ranFullCheck();
         if (status == Status::Ok && !schema.migrate(error))
             status = Status::Failed;
+        m_fullCheckOwed = status == Status::Ok && schema.fullCheckOwed();
         m_fileVersion = schema.fileVersion();
         if (status == Status::Ok && m_fullCheck)
             schema.recordFullCheck();
@@ -114,6 +116,21 @@ LibraryDatabase::Status LibraryDatabase::openReadWrite(bool fullTextSearch, QStr
     // Corrupt stays open: closing would let SQLite delete the -wal and -shm files the caller wants to keep.
     if (status == Status::Failed || status == Status::NewerSchema)
         close();
+    return status;
+}
+
+LibraryDatabase::Status LibraryDatabase::checkInFull(QString* error)
+{
+    if (!isOpen()) {
+        setError(error, QCoreApplication::translate("LibraryDatabase", "the library's index is not open"));
+        return Status::Failed;
+    }
+    LibrarySchema schema(m_db, m_path);
+    const Status status = schema.checkInFull(error);
+    if (status == Status::Ok && !m_readOnly)
+        schema.recordFullCheck();
+    if (status == Status::Ok)
+        m_fullCheckOwed = false;
     return status;
 }
 
@@ -435,32 +452,31 @@ QHash<QString, LibraryDatabase::IndexedAudio> LibraryDatabase::indexedAudio(cons
     QHash<QString, IndexedAudio> result;
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    auto collect = [&](const QString* onlyDir) {
-        while (q.next()) {
-            const QString path = q.value(1).toString();
-            const qsizetype slash = path.lastIndexOf(u'/');
-            const QStringView dir = QStringView(path).left(std::max<qsizetype>(0, slash));
-            if (onlyDir && dir != *onlyDir)
-                continue;
-            result.insert(q.value(0).toString(),
-                          IndexedAudio{onlyDir ? *onlyDir : dir.toString(), q.value(2).toBool()});
-        }
-    };
+    QString sql = u"SELECT id, audio_path, audio_missing FROM takes"_s;
+    QList<QVariant> values;
     if (dirs.isEmpty()) {
         if (q.exec(u"SELECT count(*) FROM takes"_s) && q.next())
             result.reserve(q.value(0).toInt());
         q.finish();
-        if (q.exec(u"SELECT id, audio_path, audio_missing FROM takes"_s))
-            collect(nullptr);
-        return result;
+    } else {
+        // Every folder is matched exactly by SQLite, all in one pass over the table. A range alone ('0' is the
+        // character after '/', so "<dir>/" to "<dir>0") also holds every take below the folder, for "clips" all of
+        // them, and handing 100,000 rows to Qt costs five times the pass. A new year's first take lists three
+        // folders: with a pass each that took 0.2 s of the opening at 100,000 takes, in this one 0.05 s.
+        QStringList anyDir;
+        for (const QString& dir : dirs) {
+            anyDir << u"(audio_path >= ? AND audio_path < ? AND instr(substr(audio_path, length(?) + 1), '/') = 0)"_s;
+            values << dir + u'/' << dir + u'0' << dir + u'/';
+        }
+        sql += u" WHERE "_s + anyDir.join(" OR "_L1);
     }
-    // One pass over the table per folder; '0' is the character after '/', so the range is "<dir>/...".
-    q.prepare(u"SELECT id, audio_path, audio_missing FROM takes WHERE audio_path >= ? AND audio_path < ?"_s);
-    for (const QString& dir : dirs) {
-        q.addBindValue(dir + u'/');
-        q.addBindValue(dir + u'0');
-        if (q.exec())
-            collect(&dir);
+    if (!run(q, sql, values, nullptr))
+        return result;
+    while (q.next()) {
+        const QString path = q.value(1).toString();
+        const qsizetype slash = path.lastIndexOf(u'/');
+        result.insert(q.value(0).toString(),
+                      IndexedAudio{path.left(std::max<qsizetype>(0, slash)), q.value(2).toBool()});
     }
     return result;
 }

@@ -67,6 +67,13 @@ public:
     bool hasFullTextSearch() const { return m_fullTextSearch; }
     /// Whether the last open() ran the full PRAGMA integrity_check (otherwise quick_check).
     bool ranFullIntegrityCheck() const { return m_fullCheck; }
+    /// Whether the last open() was asked for IntegrityCheck::Deferred and left a full check that is due to
+    /// checkInFull(). Until one passes, every open owes it.
+    bool fullCheckOwed() const { return m_fullCheckOwed; }
+    /// Runs PRAGMA integrity_check on this connection; one that passes is recorded as open() records it, so that a
+    /// large file is checked in full once a day. Ok; Corrupt: the file is damaged (`error` says how); Failed: the
+    /// check could not run to its end (`error` says why), and nothing is recorded.
+    Status checkInFull(QString* error);
     QString path() const { return m_path; }
 
     /// BEGIN IMMEDIATE: takes the write lock now (waiting up to the busy timeout), so read-modify-write is safe
@@ -131,5 +138,6 @@ private:
     bool m_readOnly = false;
     bool m_fullTextSearch = false;
     bool m_fullCheck = false;
+    bool m_fullCheckOwed = false;
     int m_fileVersion = 0;
 };

@@ -132,12 +132,25 @@ bool isCorruption(const QSqlError& error)
     return ok && (code == SqliteCorrupt || code == SqliteNotADatabase);
 }
 
+// What a statement `what` that failed on `query` means: a damaged file, or another reason.
+LibrarySchema::Status failure(const QSqlQuery& query, const QString& what, QString* error)
+{
+    if (isCorruption(query.lastError())) {
+        setError(error, describe(query.lastError()));
+        return LibrarySchema::Status::Corrupt;
+    }
+    setError(error, u"%1: %2"_s.arg(what, describe(query.lastError())));
+    return LibrarySchema::Status::Failed;
+}
+
 } // namespace
 
 LibrarySchema::LibrarySchema(const QSqlDatabase& db, const QString& path) : m_db(db), m_path(path) {}
 
 bool LibrarySchema::fullCheckDue(IntegrityCheck check) const
 {
+    if (check == IntegrityCheck::None)
+        return false;
     if (check == IntegrityCheck::Full || QFileInfo(m_path).size() <= FullCheckMaxBytes)
         return true;
     // Before the first migration there is no meta table: the query fails and the check is due.
@@ -160,18 +173,41 @@ void LibrarySchema::recordFullCheck()
     q.exec();
 }
 
+LibrarySchema::Status LibrarySchema::runCheck(QSqlQuery& query, bool full, QString* error)
+{
+    if (!query.exec(full ? u"PRAGMA integrity_check"_s : u"PRAGMA quick_check"_s))
+        return failure(query, u"integrity_check"_s, error);
+    QStringList problems;
+    while (query.next())
+        problems += query.value(0).toString().split(u'\n', Qt::SkipEmptyParts);
+    // A check stopped half-way (interrupted, the disk gone) has not passed.
+    if (query.lastError().isValid())
+        return failure(query, u"integrity_check"_s, error);
+    query.finish();
+    if (problems == QStringList{u"ok"_s})
+        return Status::Ok;
+    problems.removeIf([](const QString& line) { return line.startsWith("***"_L1); });
+    setError(
+        error,
+        QCoreApplication::translate("LibrarySchema", "integrity check failed: %1").arg(problems.value(0).simplified()));
+    return Status::Corrupt;
+}
+
+LibrarySchema::Status LibrarySchema::checkInFull(QString* error)
+{
+    QSqlQuery query(m_db);
+    return runCheck(query, true, error);
+}
+
 LibrarySchema::Status LibrarySchema::configure(bool readOnly, IntegrityCheck check, QString* error)
 {
     m_readOnly = readOnly;
+    // A read-only library could neither repair a damage found after it opened (the file cannot be moved aside) nor
+    // record a check that passed: it is checked before anything is read from it, as it always was.
+    if (m_readOnly && check == IntegrityCheck::Deferred)
+        check = IntegrityCheck::Auto;
     QSqlQuery query(m_db);
-    auto failed = [&](const QString& what) {
-        if (isCorruption(query.lastError())) {
-            setError(error, describe(query.lastError()));
-            return Status::Corrupt;
-        }
-        setError(error, u"%1: %2"_s.arg(what, describe(query.lastError())));
-        return Status::Failed;
-    };
+    auto failed = [&](const QString& what) { return failure(query, what, error); };
     // First, so that everything after it waits for the other process instead of failing with "database is locked".
     if (!query.exec(u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs)))
         return failed(u"busy_timeout"_s);
@@ -196,21 +232,14 @@ LibrarySchema::Status LibrarySchema::configure(bool readOnly, IntegrityCheck che
     }
     if (!query.exec(u"PRAGMA foreign_keys = ON"_s))
         return failed(u"foreign_keys"_s);
-    m_fullCheck = check != IntegrityCheck::None && fullCheckDue(check);
-    QStringList problems{u"ok"_s};
+    // Deferred: quick_check is what a musician waits for; the full check, when due, runs after the library has
+    // opened, off the UI thread (its cost grows with every index: half a second at 100,000 takes).
+    const bool due = fullCheckDue(check == IntegrityCheck::Deferred ? IntegrityCheck::Auto : check);
+    m_fullCheck = due && check != IntegrityCheck::Deferred;
+    m_fullCheckOwed = due && check == IntegrityCheck::Deferred;
     if (check != IntegrityCheck::None) {
-        if (!query.exec(m_fullCheck ? u"PRAGMA integrity_check"_s : u"PRAGMA quick_check"_s))
-            return failed(u"integrity_check"_s);
-        problems.clear();
-        while (query.next())
-            problems += query.value(0).toString().split(u'\n', Qt::SkipEmptyParts);
-        query.finish();
-    }
-    if (problems != QStringList{u"ok"_s}) {
-        problems.removeIf([](const QString& line) { return line.startsWith("***"_L1); });
-        setError(error, QCoreApplication::translate("LibrarySchema", "integrity check failed: %1")
-                            .arg(problems.value(0).simplified()));
-        return Status::Corrupt;
+        if (const Status checked = runCheck(query, m_fullCheck, error); checked != Status::Ok)
+            return checked;
     }
     if (m_fileVersion > Version) {
         setError(error, QCoreApplication::translate("LibrarySchema",

@@ -24,6 +24,9 @@ public:
     {
         Auto, ///< full for small files or when the last full check is older than FullCheckIntervalSecs
         Full, ///< always PRAGMA integrity_check
+        /// PRAGMA quick_check now; the full check Auto would run is left owed (fullCheckOwed()) for checkInFull(),
+        /// which the opener runs right after on another thread. A read-only connection gets Auto instead.
+        Deferred,
         None, ///< another connection of this process has just checked the file
     };
 
@@ -46,6 +49,9 @@ public:
     /// user_version bump, so a crash leaves the file at the old or the new version. Another process may migrate
     /// the same file meanwhile: a step it already did is skipped.
     bool migrate(QString* error);
+    /// Runs PRAGMA integrity_check: Ok, Corrupt (`error` says what is wrong) or Failed (it could not run, `error`
+    /// says why). Records nothing: see recordFullCheck().
+    Status checkInFull(QString* error);
     /// Notes the time of a full integrity check in a large file, so that the next opens within
     /// FullCheckIntervalSecs make do with quick_check.
     void recordFullCheck();
@@ -57,13 +63,18 @@ public:
     int fileVersion() const { return m_fileVersion; }
     /// Whether configure() ran the full PRAGMA integrity_check (otherwise quick_check).
     bool ranFullCheck() const { return m_fullCheck; }
+    /// Whether configure() was asked for IntegrityCheck::Deferred and left a full check that is due to checkInFull().
+    bool fullCheckOwed() const { return m_fullCheckOwed; }
 
 private:
     bool fullCheckDue(IntegrityCheck check) const;
+    /// Runs PRAGMA integrity_check (`full`) or quick_check on `query`'s connection.
+    Status runCheck(QSqlQuery& query, bool full, QString* error);
 
     QSqlDatabase m_db;
     QString m_path;
     bool m_readOnly = false;
     bool m_fullCheck = false;
+    bool m_fullCheckOwed = false;
     int m_fileVersion = 0;
 };

@@ -21,6 +21,10 @@ class Library;
 /// milliseconds. Writes — a take's audio, sidecar and row, favourite copies, exports, drag copies, trash — are queued
 /// in order on the writer thread with its own connection, so the window never waits for a disk; their results come back
 /// as signals on the caller's thread. A paid take the library cannot keep is still written under rescued/.
+///
+/// Opening checks the index only as much as showing it safely needs (PRAGMA quick_check); the full integrity check,
+/// when due, is the writer thread's first job. Should it find the index damaged, the index is moved aside and rebuilt
+/// from the sidecars there, as at open, while the history stays readable; then `reindexed` says so.
 class LibraryService final : public QObject
 {
     Q_OBJECT
@@ -32,8 +36,8 @@ public:
     LibraryService(const QString& rootDir, const LibraryOptions& options, QObject* parent = nullptr);
     ~LibraryService() override; ///< finishes queued writes, then stops the writer thread
 
-    /// Opens the library on the calling thread (creating, migrating, checking, repairing and reconciling it), then
-    /// starts the writer thread. Call once, before anything else.
+    /// Opens the library on the calling thread (creating, migrating, quick-checking, repairing and reconciling it),
+    /// then starts the writer thread, which runs the full check when it is due. Call once, before anything else.
     OpenReport open();
     /// What open() found and did.
     const OpenReport& openReport() const { return m_openReport; }
@@ -83,6 +87,9 @@ signals:
     /// The index changed on disk since the last look: another process (musicgen-cli) wrote to it, or this
     /// service's own writer did. Listeners that show takes re-read what they may have missed.
     void changedOnDisk();
+    /// The full check after open found the index damaged; it was moved aside and rebuilt from the sidecars, and
+    /// `message` says so and where the damaged file went. Listeners that show takes read them all again.
+    void reindexed(const QString& message);
     /// Something could not be done; `message` says what happened and what to do.
     void failed(const QString& message);
 
@@ -92,6 +99,10 @@ private:
     /// Runs `edit` on the writer thread; its error, if it fails, is reported as `failed`.
     void change(std::function<bool(Library&, QString*)> edit);
     void pollForChanges();
+    /// Writer thread: runs the full check open() left owed, and repairs a damaged index as the opening would.
+    void checkInFull();
+    /// The writer repaired a damaged index (`repaired` says how it went): the reader connects to the new one.
+    void reconnect(const OpenReport& repaired);
     /// Emits `signal` with `args` on the service's own thread, as the class promises, from the writer thread.
     template <typename... Signal, typename... Args> void report(void (LibraryService::*signal)(Signal...), Args... args)
     {

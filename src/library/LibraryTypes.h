@@ -17,8 +17,10 @@ struct LibraryOptions
     double costPerTake = 0.037; ///< dollars per Segmind take; offline takes cost nothing
     /// Use SQLite FTS5 for search when the SQLite build has it. Off forces the LIKE fallback (tests use this).
     bool useFullTextSearch = true;
-    /// Run PRAGMA integrity_check on every open. Off: databases over 16 MB (~40,000 takes) get the much cheaper
-    /// PRAGMA quick_check, and the full check once a day (see LibrarySchema::FullCheckMaxBytes).
+    /// Run PRAGMA integrity_check on every open, before the library is used. Off: the full check runs when it is due,
+    /// on every open up to 16 MB (~30,000 takes) and once a day beyond, with the much cheaper PRAGMA quick_check on
+    /// the other opens (see LibrarySchema::FullCheckMaxBytes); LibraryService opens with quick_check only and runs a
+    /// full check that is due right after, on its writer thread (Library::Opening::QuickCheckAndReconcile).
     bool alwaysFullIntegrityCheck = false;
 };
 
@@ -71,6 +73,8 @@ struct OpenReport
     int missingAudio = 0;            ///< takes (all of them, not just new ones) whose audio file is missing
     Repairs repairs;                 ///< what the reconcile (or the rebuild of a damaged database) mended
     bool fullIntegrityCheck = false; ///< PRAGMA integrity_check ran (otherwise quick_check)
+    /// The full check is due and was left to Library::checkInFull() (Library::Opening::QuickCheckAndReconcile).
+    bool fullCheckOwed = false;
 };
 
 /// The library's options as the musician set them.
