@@ -34,14 +34,14 @@ constexpr double MinCorrelation = 0.35;
 constexpr double TieMargin = 0.1;
 /// How much a clip whose every chord change is a dominant resolving to its tonic (V-I) adds to that key's correlation.
 /// Resolutions are what a listener hears a key by when its notes alone fit two keys (a ii-V-I cut short, or a loop).
-constexpr double CadenceWeight = 0.3;
+constexpr double CadenceWeight = 0.5;
 /// A frame holds a chord when its triad has at least this share of the frame's chroma.
 constexpr double MinTriadShare = 0.5;
 /// A chord lasts at least this many frames (about 0.4 s); shorter ones are passing notes.
 constexpr int MinChordFrames = 2;
 /// A key and its relative (C major, A minor) share every note; when they correlate within this much, the one whose
 /// tonic triad opens the clip is taken, as music most often starts on its tonic.
-constexpr double RelativeMargin = 0.05;
+constexpr double RelativeMargin = 0.08;
 /// The opening: this much of the clip, or its first 30 % when shorter.
 constexpr double OpeningSeconds = 3;
 
