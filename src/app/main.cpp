@@ -16,7 +16,7 @@ int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
     AppIdentity::apply();
-    QApplication::setDesktopFileName(u"io.github.musicgen_studio.MusicGenStudio"_s);
+    QApplication::setDesktopFileName(AppIdentity::desktopId());
     QApplication::setWindowIcon(QIcon::fromTheme(u"io.github.musicgen_studio.MusicGenStudio"_s,
                                                  QIcon(u":/icons/io.github.musicgen_studio.MusicGenStudio.png"_s)));
 

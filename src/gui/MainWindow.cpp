@@ -2,6 +2,7 @@
 
 #include "generation/AnalysisBackfill.h"
 #include "generation/Session.h"
+#include "gui/desktop/MprisService.h"
 #include "gui/history/TakeDelegate.h"
 #include "gui/settings/SettingsDialog.h"
 #include "library/HistoryModel.h"
@@ -91,6 +92,12 @@ MainWindow::MainWindow(Settings* settings, Session* session, LibraryService* lib
     connectLibrary();
     connectHistory();
     connectBackfill(backfill);
+    // The desktop's media keys and controls: next and previous select the take in the history and load it.
+    auto* mpris = new MprisService(QDBusConnection::sessionBus(), this, player, library, m_history);
+    connect(mpris, &MprisService::takeRequested, this, [this](const Take& take, bool start) {
+        m_ui->historyView->selectTake(take.id);
+        play(take, start);
+    });
 
     connect(m_ui->playerBar, &PlayerBar::deviceChosen, this, [this](const QByteArray& id) {
         m_player->setOutputDevice(id);

@@ -2,7 +2,9 @@
 
 #include <QUrl>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 Player::Player(PlayerBackend* backend, QObject* parent) : QObject(parent), m_backend(backend)
 {
@@ -75,9 +77,11 @@ void Player::setLoop(bool loop)
 
 void Player::setVolume(int percent)
 {
-    m_volume = std::clamp(percent, 0, 100);
+    const int volume = std::clamp(percent, 0, 100);
     // Loudness is heard logarithmically; a squared curve makes equal slider steps sound like equal steps.
-    m_backend->setVolume(float(std::pow(m_volume / 100.0, 2.0)));
+    m_backend->setVolume(float(std::pow(volume / 100.0, 2.0)));
+    if (std::exchange(m_volume, volume) != volume)
+        emit volumeChanged(volume);
 }
 
 void Player::setOutputDevice(const QByteArray& id)

@@ -40,6 +40,8 @@ signals:
     void positionChanged(qint64 ms);
     void durationChanged(qint64 ms);
     void failed(const QString& message);
+    /// The volume changed, from the window's slider or from the desktop's media controls.
+    void volumeChanged(int percent);
 
 private:
     PlayerBackend* m_backend;

@@ -27,6 +27,8 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -55,6 +57,8 @@ private slots:
     void retryAfterANetworkError();
     void parallelTakesHaveDistinctSeeds();
     void historySearchFilters();
+    void anEmptyLibrarySaysHowToMakeATake();
+    void twoFailedTakesShowWithoutScrolling();
     void takesShowTempoKeyAndLoudness();
     void takesKeptBeforeTheAnalysisAreAnalysed();
     void takesFromTheCommandLineAppear();
@@ -313,6 +317,51 @@ void TestMainWindow::historySearchFilters()
     QTRY_COMPARE(m_window->historyModel()->rowCount(), 2);
     search->clear();
     QTRY_COMPARE(m_window->historyModel()->rowCount(), 3);
+}
+
+void TestMainWindow::anEmptyLibrarySaysHowToMakeATake()
+{
+    open(Settings::ProviderChoice::Offline);
+    auto* empty = find<QLabel>("emptyLabel");
+    QVERIFY(empty->isVisible());
+    QVERIFY2(empty->text().startsWith(u"No takes yet."_s) && empty->text().contains(u"Generate (Ctrl+Return)"_s),
+             qPrintable(empty->text()));
+    QVERIFY(find<QWidget>("jobsView")->isHidden()); // nothing in progress takes no room
+
+    typePrompt(u"jazz ballad"_s, 1);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->historyModel()->rowCount(), 1, 20000);
+    QTRY_VERIFY(empty->isHidden());
+    QVERIFY(find<QLabel>("countLabel")->text().startsWith(u"1 take"_s));
+    QTRY_VERIFY(find<QWidget>("jobsView")->isHidden());
+
+    find<QLineEdit>("searchEdit")->setText(u"techno"_s); // a search that finds nothing is not an empty library
+    QTRY_VERIFY(empty->isVisible());
+    QCOMPARE(empty->text(), u"No takes match."_s);
+    find<QLineEdit>("searchEdit")->clear();
+    QTRY_VERIFY(empty->isHidden());
+}
+
+void TestMainWindow::twoFailedTakesShowWithoutScrolling()
+{
+    m_server->setFallback(ScriptedResponse::json(406, R"({"error":"Not enough credits"})")); // not retried
+    open(Settings::ProviderChoice::CustomEndpoint);
+    QCOMPARE(m_window->size(), QSize(1040, 680)); // the window's default size
+    typePrompt(u"two at once"_s, 1);
+    find<QSpinBox>("takesSpin")->setValue(2);
+    QTest::mouseClick(find<QPushButton>("generateButton"), Qt::LeftButton);
+    const auto failedRows = [this] {
+        const auto rows = m_window->findChildren<QWidget*>(QRegularExpression(u"^jobRow_"_s));
+        return std::count_if(rows.begin(), rows.end(), [](QWidget* row) { return row->property("failed").toBool(); });
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(failedRows(), 2, 10000);
+    auto* scroll = find<QScrollArea>("jobsScroll");
+    QTRY_VERIFY(!scroll->verticalScrollBar()->isVisible());
+    for (QWidget* row : m_window->findChildren<QWidget*>(QRegularExpression(u"^jobRow_"_s))) {
+        const QRect shown(row->mapTo(scroll->viewport(), QPoint()), row->size());
+        QTRY_VERIFY2(scroll->viewport()->rect().contains(shown), qPrintable(row->objectName()));
+        QVERIFY(row->findChild<QPushButton*>(u"dismissButton"_s)->isVisible());
+    }
 }
 
 void TestMainWindow::takesShowTempoKeyAndLoudness()

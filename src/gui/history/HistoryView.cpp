@@ -1,6 +1,7 @@
 #include "gui/history/HistoryView.h"
 
 #include "analysis/TakeAnalysis.h"
+#include "gui/Theme.h"
 #include "gui/history/TakeDelegate.h"
 #include "library/HistoryModel.h"
 #include "ui_HistoryView.h"
@@ -8,6 +9,7 @@
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QKeyEvent>
+#include <QLabel>
 #include <QMenu>
 
 #include <cmath>
@@ -18,6 +20,15 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent), m_ui(std::make_uniq
 {
     m_ui->setupUi(this);
     m_ui->historyList->setItemDelegate(new TakeDelegate(m_ui->historyList));
+    // What an empty list means, in the middle of it where the takes would be.
+    m_emptyLabel = new QLabel(m_ui->historyList->viewport());
+    m_emptyLabel->setObjectName(u"emptyLabel"_s);
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    m_emptyLabel->setWordWrap(true);
+    m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_emptyLabel->setMargin(12);
+    m_emptyLabel->hide();
+    m_ui->historyList->viewport()->installEventFilter(this);
     m_searchDelay.setSingleShot(true);
     m_searchDelay.setInterval(150); // search as the musician types, not on every key
     connect(&m_searchDelay, &QTimer::timeout, this, &HistoryView::applyFilter);
@@ -84,16 +95,24 @@ void HistoryView::updateCount()
         return;
     // A history that could not be read must not pass for an empty one: the reason, readable and in full.
     const QString error = m_model->errorText();
+    const int shown = m_model->rowCount();
     m_ui->countLabel->setEnabled(!error.isEmpty());
     m_ui->countLabel->setWordWrap(!error.isEmpty());
+    Theme::setErrorText(m_ui->countLabel, !error.isEmpty());
+    m_emptyLabel->setVisible(error.isEmpty() && shown == 0);
     if (!error.isEmpty()) {
         m_ui->countLabel->setText(error);
         return;
     }
-    const int shown = m_model->rowCount();
-    m_ui->countLabel->setText(shown == 0 ? tr("No takes match.")
-                                         : tr("%n take(s)", nullptr, shown) +
-                                               (m_model->canFetchMore({}) ? u"+"_s : QString()));
+    if (shown == 0) {
+        const TakeQuery query = m_model->query();
+        m_emptyLabel->setText(
+            query.search.isEmpty() && !query.favouritesOnly
+                ? tr("No takes yet.\nDescribe some music in the prompt and press Generate (Ctrl+Return).")
+                : tr("No takes match."));
+    }
+    m_ui->countLabel->setText(
+        shown == 0 ? QString() : tr("%n take(s)", nullptr, shown) + (m_model->canFetchMore({}) ? u"+"_s : QString()));
 }
 
 void HistoryView::showMenu(const QPoint& position)
@@ -137,6 +156,8 @@ void HistoryView::showMenu(const QPoint& position)
 
 bool HistoryView::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == m_ui->historyList->viewport() && event->type() == QEvent::Resize)
+        m_emptyLabel->setGeometry(m_ui->historyList->viewport()->rect());
     if (watched == m_ui->historyList && event->type() == QEvent::KeyPress) {
         const auto* key = static_cast<QKeyEvent*>(event);
         if (const auto take = currentTake()) {

@@ -9,6 +9,7 @@
 #include <optional>
 
 class HistoryModel;
+class QLabel;
 class QMenu;
 
 namespace Ui {
@@ -17,7 +18,8 @@ class HistoryView;
 
 /// Every take, newest first: search (Ctrl+F), favourites only, and per take play (double-click, Enter),
 /// favourite, same settings again, new seed, load into the form, copy prompt, show in folder, export, delete.
-/// Takes drag out as files into a DAW or file manager.
+/// Takes drag out as files into a DAW or file manager. An empty list says why: no takes yet (and how to make one),
+/// or none that match the search.
 class HistoryView final : public QWidget
 {
     Q_OBJECT
@@ -52,6 +54,7 @@ private:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
     std::unique_ptr<Ui::HistoryView> m_ui;
+    QLabel* m_emptyLabel;
     HistoryModel* m_model = nullptr;
     QTimer m_searchDelay;
 };

@@ -1,6 +1,7 @@
 #include "gui/history/TakeDelegate.h"
 
 #include "analysis/TakeAnalysis.h"
+#include "gui/Theme.h"
 #include "library/HistoryModel.h"
 
 #include <QApplication>
@@ -77,8 +78,9 @@ void TakeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, 
     painter->setFont(small);
     const QRect detailsLine(text.left(), text.top() + lineHeight + 2, text.width(), lineHeight);
     const int chipsLeft = paintChips(painter, option, index.data(HistoryModel::TakeRole).value<Take>(), detailsLine);
-    painter->setPen(missing ? QColor(0xC0, 0x30, 0x30)
-                            : option.palette.color(selected ? QPalette::HighlightedText : QPalette::PlaceholderText));
+    painter->setPen(selected  ? option.palette.color(QPalette::HighlightedText)
+                    : missing ? Theme::errorColor(option.palette)
+                              : option.palette.color(QPalette::PlaceholderText));
     painter->drawText(detailsLine.adjusted(0, 0, chipsLeft - detailsLine.right() - ChipSpacing, 0),
                       Qt::AlignLeft | Qt::AlignVCenter,
                       QFontMetrics(small).elidedText(details, Qt::ElideRight, chipsLeft - detailsLine.left()));

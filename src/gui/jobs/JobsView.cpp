@@ -1,11 +1,17 @@
 #include "gui/jobs/JobsView.h"
 
+#include "gui/Theme.h"
+
 #include <QDesktopServices>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QUrl>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -18,19 +24,36 @@ QString seconds(qint64 ms)
 
 } // namespace
 
-JobsView::JobsView(QWidget* parent)
-    : QWidget(parent), m_rows(new QVBoxLayout),
-      m_empty(new QLabel(tr("Takes you generate show here while they are made."), this))
+JobsView::JobsView(QWidget* parent) : QWidget(parent), m_scroll(new QScrollArea(this)), m_rows(new QVBoxLayout)
 {
     setObjectName(u"jobsView"_s);
     setAccessibleName(tr("Takes in progress"));
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum); // the room left over is the prompt's
+    auto* heading = new QLabel(tr("In progress"), this);
+    heading->setObjectName(u"jobsLabel"_s);
+    QFont bold = heading->font();
+    bold.setBold(true);
+    heading->setFont(bold);
+
+    auto* list = new QWidget;
+    list->setObjectName(u"jobRows"_s);
+    list->setLayout(m_rows);
+    m_rows->setContentsMargins(0, 0, 0, 0);
+    m_rows->addStretch();
+    m_scroll->setObjectName(u"jobsScroll"_s);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // rows wrap their text instead
+    m_scroll->setWidget(list);
+    // A row's text changing or the width changing changes how tall the rows are.
+    list->installEventFilter(this);
+    m_scroll->viewport()->installEventFilter(this);
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_empty->setEnabled(false);
-    m_empty->setWordWrap(true);
-    layout->addWidget(m_empty);
-    layout->addLayout(m_rows);
-    layout->addStretch();
+    layout->addWidget(heading);
+    layout->addWidget(m_scroll);
+    hide(); // nothing in progress yet
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, [this] {
         for (Row& row : m_jobs) {
@@ -58,6 +81,7 @@ void JobsView::addJob(quint64 jobId, const GenerationRequest& request, qint64 es
                                  .arg(request.seed),
                              row.widget);
     title->setObjectName(u"titleLabel"_s);
+    title->setWordWrap(true);
     row.status = new QLabel(row.widget);
     row.status->setObjectName(u"statusLabel"_s);
     row.status->setWordWrap(true);
@@ -78,7 +102,7 @@ void JobsView::addJob(quint64 jobId, const GenerationRequest& request, qint64 es
     row.status->setText(statusText(row));
     m_rows->insertWidget(0, row.widget);
     m_jobs.insert(jobId, row);
-    m_empty->hide();
+    show();
     m_tick.start();
 }
 
@@ -139,7 +163,7 @@ void JobsView::showError(quint64 jobId, Row& row, const GenerationError& error)
     row.cancel->hide();
     row.status->setText(error.toUserText());
     row.widget->setProperty("failed", true);
-    row.status->setStyleSheet(u"color: palette(link-visited);"_s);
+    Theme::setErrorText(row.status, true);
 
     auto* layout = static_cast<QHBoxLayout*>(row.widget->layout());
     auto* action = new QPushButton(row.widget);
@@ -185,11 +209,38 @@ void JobsView::removeRow(quint64 jobId)
     const auto it = m_jobs.find(jobId);
     if (it == m_jobs.end())
         return;
-    it->widget->deleteLater();
+    m_rows->removeWidget(it->widget);
+    it->widget->hide();
+    it->widget->deleteLater(); // its own button may be what asked
     m_jobs.erase(it);
-    m_empty->setVisible(m_jobs.isEmpty());
+    setVisible(!m_jobs.isEmpty());
     if (runningCount() == 0)
         m_tick.stop();
+}
+
+bool JobsView::eventFilter(QObject* watched, QEvent* event)
+{
+    if ((watched == m_scroll->widget() && event->type() == QEvent::LayoutRequest) ||
+        (watched == m_scroll->viewport() && event->type() == QEvent::Resize))
+        fitHeight();
+    return QWidget::eventFilter(watched, event);
+}
+
+void JobsView::fitHeight()
+{
+    // The newest rows are on top: the list is as tall as the first VisibleRows at the width they have.
+    const int width = m_scroll->viewport()->width();
+    int height = 0;
+    int shown = 0;
+    for (int i = 0; i < m_rows->count() && shown < VisibleRows; ++i) {
+        const QWidget* row = m_rows->itemAt(i)->widget();
+        if (!row)
+            continue; // the stretch below the rows
+        height += row->hasHeightForWidth() ? row->heightForWidth(width) : row->sizeHint().height();
+        ++shown;
+    }
+    height += m_rows->spacing() * std::max(0, shown - 1);
+    m_scroll->setFixedHeight(height + 2 * m_scroll->frameWidth());
 }
 
 int JobsView::runningCount() const

@@ -9,16 +9,22 @@
 
 class QLabel;
 class QPushButton;
+class QScrollArea;
 class QVBoxLayout;
 
-/// The takes in flight, one row each: what is happening (waiting, sending, generating with elapsed time and an
-/// estimate, "rate limited, retrying in N s") and a Cancel button. A take that fails stays as a row that says
-/// what went wrong in a musician's words, with the one action that fixes it.
+/// The takes in flight under an "In progress" heading, one row each: what is happening (waiting, sending,
+/// generating with elapsed time and an estimate, "rate limited, retrying in N s") and a Cancel button. A take that
+/// fails stays as a row that says what went wrong in a musician's words, with the one action that fixes it.
+/// With nothing in progress the area is hidden and takes no room; it grows with its rows up to VisibleRows, then
+/// scrolls.
 class JobsView final : public QWidget
 {
     Q_OBJECT
 
 public:
+    /// The rows shown before the list scrolls.
+    static constexpr int VisibleRows = 4;
+
     explicit JobsView(QWidget* parent = nullptr);
 
     /// A new take has been sent. `estimateMs` is how long takes have been taking lately (0: unknown).
@@ -39,6 +45,9 @@ signals:
     void dismissed(quint64 jobId);
     void openSettingsRequested();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     struct Row
     {
@@ -54,9 +63,10 @@ private:
     QString statusText(const Row& row) const;
     void showError(quint64 jobId, Row& row, const GenerationError& error);
     void removeRow(quint64 jobId);
+    void fitHeight();
 
+    QScrollArea* m_scroll;
     QVBoxLayout* m_rows;
-    QLabel* m_empty;
     QHash<quint64, Row> m_jobs;
     QTimer m_tick;
 };

@@ -1,9 +1,11 @@
 #include "gui/player/PlayerBar.h"
 
+#include "gui/Theme.h"
 #include "playback/Player.h"
 #include "ui_PlayerBar.h"
 
 #include <QAudioDevice>
+#include <QEvent>
 #include <QMediaDevices>
 
 using namespace Qt::StringLiterals;
@@ -22,6 +24,7 @@ PlayerBar::PlayerBar(QWidget* parent)
     : QWidget(parent), m_ui(std::make_unique<Ui::PlayerBar>()), m_devices(new QMediaDevices(this))
 {
     m_ui->setupUi(this);
+    applyIcons();
     fillDevices();
     connect(m_devices, &QMediaDevices::audioOutputsChanged, this, &PlayerBar::fillDevices);
     connect(m_ui->deviceCombo, &QComboBox::activated, this, [this](int index) {
@@ -39,6 +42,7 @@ void PlayerBar::setPlayer(Player* player)
     connect(m_ui->stopButton, &QToolButton::clicked, player, &Player::stop);
     connect(m_ui->loopButton, &QToolButton::toggled, player, &Player::setLoop);
     connect(m_ui->volumeSlider, &QSlider::valueChanged, player, &Player::setVolume);
+    connect(player, &Player::volumeChanged, m_ui->volumeSlider, &QSlider::setValue); // the desktop's controls too
     connect(m_ui->positionSlider, &QSlider::sliderMoved, player, [player](int ms) { player->seek(ms); });
     connect(m_ui->positionSlider, &QSlider::actionTriggered, this, [this](int action) {
         if (action != QAbstractSlider::SliderMove) // keyboard and page clicks
@@ -46,9 +50,9 @@ void PlayerBar::setPlayer(Player* player)
     });
     connect(m_ui->waveformView, &WaveformView::seekRequested, player, &Player::seek);
     connect(player, &Player::stateChanged, this, [this](PlayerBackend::State state) {
-        const bool playing = state == PlayerBackend::State::Playing;
-        m_ui->playButton->setText(playing ? u"⏸"_s : u"▶"_s);
-        m_ui->playButton->setAccessibleName(playing ? tr("Pause") : tr("Play"));
+        m_playing = state == PlayerBackend::State::Playing;
+        m_ui->playButton->setIcon(m_playing ? m_pauseIcon : m_playIcon);
+        m_ui->playButton->setAccessibleName(m_playing ? tr("Pause") : tr("Play"));
     });
     connect(player, &Player::positionChanged, this, [this](qint64 ms) {
         if (!m_ui->positionSlider->isSliderDown())
@@ -62,6 +66,22 @@ void PlayerBar::setPlayer(Player* player)
         showTime();
     });
     player->setVolume(m_ui->volumeSlider->value());
+}
+
+void PlayerBar::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        applyIcons(); // the app's own icons are painted in the palette's colours
+    QWidget::changeEvent(event);
+}
+
+void PlayerBar::applyIcons()
+{
+    m_playIcon = Theme::icon(u"media-playback-start"_s, palette());
+    m_pauseIcon = Theme::icon(u"media-playback-pause"_s, palette());
+    m_ui->playButton->setIcon(m_playing ? m_pauseIcon : m_playIcon);
+    m_ui->stopButton->setIcon(Theme::icon(u"media-playback-stop"_s, palette()));
+    m_ui->loopButton->setIcon(Theme::icon(u"media-playlist-repeat"_s, palette()));
 }
 
 void PlayerBar::setNowPlaying(const QString& text)

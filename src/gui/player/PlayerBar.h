@@ -2,6 +2,7 @@
 
 #include "audio/AudioCodec.h"
 
+#include <QIcon>
 #include <QWidget>
 
 #include <memory>
@@ -14,7 +15,8 @@ class PlayerBar;
 }
 
 /// Transport for the current take: play/pause, stop, seek (slider or waveform), loop, volume, position and
-/// length, and the output device, which follows devices appearing and vanishing.
+/// length, and the output device, which follows devices appearing and vanishing. The buttons show the desktop
+/// theme's media icons, or the app's own in the palette's colours.
 class PlayerBar final : public QWidget
 {
     Q_OBJECT
@@ -33,12 +35,19 @@ public:
 signals:
     void deviceChosen(const QByteArray& id);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void fillDevices();
     void showTime();
+    void applyIcons();
 
     std::unique_ptr<Ui::PlayerBar> m_ui;
     Player* m_player = nullptr;
     QMediaDevices* m_devices;
     QByteArray m_wantedDevice;
+    QIcon m_playIcon;
+    QIcon m_pauseIcon;
+    bool m_playing = false;
 };
