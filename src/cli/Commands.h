@@ -9,6 +9,7 @@ int runServe(const QStringList& arguments);
 int runHistory(const QStringList& arguments);
 int runFavourite(const QStringList& arguments);
 int runExport(const QStringList& arguments);
+int runLoop(const QStringList& arguments);
 int runDelete(const QStringList& arguments);
 int runRestore(const QStringList& arguments);
 int runPlay(const QStringList& arguments);

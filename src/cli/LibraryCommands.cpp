@@ -4,6 +4,7 @@
 #include "cli/CliSupport.h"
 #include "cli/ExitCode.h"
 #include "cli/InterruptWatcher.h"
+#include "generation/TakeLoops.h"
 #include "library/Library.h"
 #include "library/LibraryReconciler.h"
 #include "platform/AppPaths.h"
@@ -95,6 +96,10 @@ QJsonObject takeToJson(const Take& take)
     };
     if (!take.parentId.isEmpty())
         object.insert(u"parent_id"_s, take.parentId);
+    if (take.loopBars > 0) {
+        object.insert(u"loop_start_bar"_s, take.loopStartBar);
+        object.insert(u"loop_bars"_s, take.loopBars);
+    }
     if (!take.requestId.isEmpty())
         object.insert(u"request_id"_s, take.requestId);
     object.insert(u"analysed"_s, take.analysisVersion > 0);
@@ -214,6 +219,63 @@ int runExport(const QStringList& arguments)
         return ExitLocalFailure;
     }
     printLine(path);
+    return ExitOk;
+}
+
+int runLoop(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    describe(parser, u"loop"_s,
+             tr("Cut whole bars of a take, at its tempo, into a loop whose end flows into its start: written to a file "
+                "(a WAV loops by itself in samplers and DAWs; FLAC, Ogg and MP3 carry tempo and key tags) and kept in "
+                "the library as a new take linked to its parent."),
+             u"loop ID"_s);
+    const QCommandLineOption bars(u"bars"_s, tr("How many bars of four beats."), u"n"_s);
+    const QCommandLineOption startBar(
+        u"start-bar"_s,
+        tr("The first bar, counted from 0: the bar that begins at the take's first downbeat (default 0)."), u"k"_s);
+    const QCommandLineOption to(u"to"_s, tr("The file to write."), u"path"_s);
+    const QCommandLineOption format(u"format"_s, tr("wav, flac, ogg or mp3 (default: from the file name, else wav)."),
+                                    u"format"_s);
+    const QCommandLineOption force(u"force"_s, tr("Overwrite an existing file."));
+    const QCommandLineOption json(u"json"_s, tr("Print the new take as history --json shows it, with its \"path\"."));
+    parser.addOptions({bars, startBar, to, format, force, json});
+    const TakeCommand command = openTake(parser, arguments);
+    if (!command.take)
+        return command.exitCode;
+    QString error;
+    const int count = intOption(parser, bars, 0, 1, 1000, &error);
+    const int first = intOption(parser, startBar, 0, 0, 1000000, &error);
+    const QString path = parser.value(to);
+    const AudioFormat named = audioFormatFromName(parser.isSet(format) ? parser.value(format) : path);
+    if (error.isEmpty() && !parser.isSet(bars))
+        error = tr("give --bars N, how many bars the loop holds");
+    else if (error.isEmpty() && path.isEmpty())
+        error = tr("give --to PATH, the file to write the loop to");
+    else if (error.isEmpty() && parser.isSet(format) && named == AudioFormat::Unknown)
+        error = tr("--format is wav, flac, ogg or mp3 (got \"%1\")").arg(parser.value(format));
+    if (!error.isEmpty()) {
+        printError(error);
+        return ExitInvalidInput;
+    }
+    Library* library = command.library.get();
+    const QByteArray audio = library->readAudio(*command.take, &error);
+    const std::optional<TakeLoops::Loop> loop =
+        audio.isEmpty() ? std::nullopt : TakeLoops::make(*command.take, audio, count, first, &error);
+    const AudioFormat target = named == AudioFormat::Unknown ? AudioFormat::Wav : named;
+    const std::optional<Take> kept =
+        loop ? library->addDerived(loop->recipe, loop->wav, path, target, parser.isSet(force), &error) : std::nullopt;
+    if (!kept) {
+        printError(error);
+        return ExitLocalFailure;
+    }
+    if (parser.isSet(json)) {
+        QJsonObject object = takeToJson(*kept);
+        object.insert(u"path"_s, path);
+        printLine(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+    } else {
+        printLine(u"%1 %2"_s.arg(kept->id, path));
+    }
     return ExitOk;
 }
 

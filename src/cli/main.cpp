@@ -20,6 +20,7 @@ int main(int argc, char* argv[])
         {"history"_L1, runHistory},   {"favourite"_L1, runFavourite}, {"export"_L1, runExport},
         {"delete"_L1, runDelete},     {"restore"_L1, runRestore},     {"play"_L1, runPlay},
         {"library"_L1, runLibrary},   {"resume"_L1, runResume},       {"analyze"_L1, runAnalyze},
+        {"loop"_L1, runLoop},
     };
     for (const auto& [name, run] : commands) {
         if (command == name)
@@ -34,6 +35,7 @@ int main(int argc, char* argv[])
                "  history    list the takes in the library\n"
                "  favourite  mark a take as a favourite and save a copy to the favourites folder\n"
                "  export     write a take as WAV, FLAC, Ogg or MP3\n"
+               "  loop       cut whole bars of a take into a seamless loop, kept as a new take\n"
                "  delete     move a take to the trash;  restore: bring it back\n"
                "  play       play a take and exit at its end\n"
                "  library    library rebuild: index every take again from its recipe\n"

@@ -80,6 +80,17 @@ std::optional<QString> save(const QString& directory, const QString& fileNameTem
     return written.path;
 }
 
+bool writeCopy(const QString& path, AudioFormat format, bool overwrite, const Take& take, const QByteArray& audio,
+               QString* error)
+{
+    const AudioFormat target = format == AudioFormat::Unknown ? audioFormatFromName(path) : format;
+    const AtomicFile::WriteResult written = AudioFile::write(
+        path, audio, target, overwrite ? AtomicFile::Mode::Replace : AtomicFile::Mode::NoReplace, tagsFor(take));
+    if (!written.ok())
+        setError(error, written.error);
+    return written.ok();
+}
+
 EmbeddedTags tagsFor(const Take& take)
 {
     EmbeddedTags tags;

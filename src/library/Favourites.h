@@ -18,6 +18,12 @@ namespace Favourites {
 std::optional<QString> save(const QString& directory, const QString& fileNameTemplate, const Take& take,
                             const QByteArray& audio, QString* error = nullptr);
 
+/// Writes a copy of `audio` (the take's stored bytes) to `path`, as an export does: as `format` (Unknown: from the
+/// extension), converted when needed (AudioFile), tagged with tagsFor(), never replacing a file unless `overwrite`.
+/// Returns false, with `error` saying why, when it cannot be written.
+bool writeCopy(const QString& path, AudioFormat format, bool overwrite, const Take& take, const QByteArray& audio,
+               QString* error = nullptr);
+
 /// The tags every file saved from `take` carries (favourite copies, exports, drag copies): title = prompt, comment =
 /// the recipe as compact JSON (TakeSidecar), software = "MusicGen Studio <version>", for WAV's INFO list a recipe with
 /// the prompt shortened to fit, and the take's tempo (Take::tempo(), rounded) and key when they are known.

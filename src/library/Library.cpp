@@ -1,7 +1,6 @@
 #include "library/Library.h"
 
 #include "audio/AudioCodec.h"
-#include "audio/AudioFile.h"
 #include "library/Favourites.h"
 #include "library/LibraryDatabase.h"
 #include "library/LibraryReconciler.h"
@@ -281,38 +280,16 @@ std::optional<Take> Library::add(const GenerationResult& result, const QString& 
         setError(error, tr("only finished takes are kept: %1").arg(result.error.toUserText()));
         return std::nullopt;
     }
-    AudioInfo info = result.audioInfo;
-    if (!info.isValid())
-        info = AudioCodec::probe(result.audio).value_or(AudioInfo{sniffAudioFormat(result.audio), 0, 0, 0});
-    if (info.format == AudioFormat::Unknown) {
-        setError(error, tr("the take is not WAV, FLAC, Ogg or MP3 audio"));
-        return std::nullopt;
-    }
     // A request followed to its end twice (resumed after a crash that came after the take was kept) is kept once.
     if (const auto kept = m_db->takeByRequestId(result.requestId))
         return kept;
-    if (!parentId.isEmpty() && !m_db->take(parentId)) {
-        setError(error, tr("no take %1 to be the parent").arg(parentId));
-        return std::nullopt;
-    }
-    const std::optional<QString> id = newId(error);
-    if (!id)
-        return std::nullopt;
     Take take;
-    take.id = *id;
-    take.created = QDateTime::currentDateTimeUtc();
     take.prompt = result.request.prompt;
     take.requestedDuration = result.request.durationSeconds;
-    take.actualDuration = info.durationSeconds();
     take.seed = result.request.seed;
     take.provider = result.providerId;
     take.endpoint = result.endpoint;
     take.model = result.model;
-    take.format = info.format;
-    take.sampleRate = info.sampleRate;
-    take.channels = info.channels;
-    take.byteSize = result.audio.size();
-    take.sha256 = ClipsFolder::checksum(result.audio);
     take.generationMs = result.elapsedMs;
     take.attempts = result.attempts;
     take.estimatedCost = result.providerId == "segmind"_L1 ? m_options.costPerTake : 0.0;
@@ -322,8 +299,52 @@ std::optional<Take> Library::add(const GenerationResult& result, const QString& 
     if (result.analysis)
         take.setAnalysis(*result.analysis);
     take.parentId = parentId;
+    return keep(take, result.audio, result.audioInfo, error);
+}
+
+std::optional<Take> Library::addDerived(const Take& made, const QByteArray& audio, const QString& path,
+                                        AudioFormat format, bool overwrite, QString* error)
+{
+    if (!checkWritable(error))
+        return std::nullopt;
+    bool copied = false;
+    std::optional<Take> kept = keep(made, audio, {}, error, [&](const Take& take, QString* why) {
+        return copied = Favourites::writeCopy(path, format, overwrite, take, audio, why);
+    });
+    if (!kept && copied)
+        setError(error, tr("%1 was written, but the take could not be kept in the library: %2")
+                            .arg(QDir::toNativeSeparators(path), error ? *error : QString()));
+    return kept;
+}
+
+std::optional<Take> Library::keep(Take take, const QByteArray& audio, AudioInfo info, QString* error,
+                                  const std::function<bool(const Take&, QString*)>& beforeKeeping)
+{
+    if (!info.isValid())
+        info = AudioCodec::probe(audio).value_or(AudioInfo{sniffAudioFormat(audio), 0, 0, 0});
+    if (info.format == AudioFormat::Unknown) {
+        setError(error, tr("the take is not WAV, FLAC, Ogg or MP3 audio"));
+        return std::nullopt;
+    }
+    if (!take.parentId.isEmpty() && !m_db->take(take.parentId)) {
+        setError(error, tr("no take %1 to be the parent").arg(take.parentId));
+        return std::nullopt;
+    }
+    const std::optional<QString> id = newId(error);
+    if (!id)
+        return std::nullopt;
+    take.id = *id;
+    take.created = QDateTime::currentDateTimeUtc();
+    take.actualDuration = info.durationSeconds();
+    take.format = info.format;
+    take.sampleRate = info.sampleRate;
+    take.channels = info.channels;
+    take.byteSize = audio.size();
+    take.sha256 = ClipsFolder::checksum(audio);
     take.audioRelativePath =
         ClipsFolder::dirFor(take.created) + u'/' + take.id + u'.' + audioFormatExtension(take.format);
+    if (beforeKeeping && !beforeKeeping(take, error))
+        return std::nullopt;
 
     const QString audioFile = audioPath(take);
     if (!QDir().mkpath(QFileInfo(audioFile).absolutePath())) {
@@ -331,7 +352,7 @@ std::optional<Take> Library::add(const GenerationResult& result, const QString& 
         return std::nullopt;
     }
     // Never replacing: a file already there belongs to a take this index does not know yet.
-    const AtomicFile::WriteResult written = AtomicFile::write(audioFile, result.audio, AtomicFile::Mode::NoReplace);
+    const AtomicFile::WriteResult written = AtomicFile::write(audioFile, audio, AtomicFile::Mode::NoReplace);
     if (!written.ok()) {
         setError(error, written.error);
         return std::nullopt;
@@ -675,11 +696,5 @@ bool Library::exportTake(const QString& id, const QString& path, AudioFormat for
     const QByteArray audio = readAudio(*take, error);
     if (audio.isEmpty())
         return false;
-    const AudioFormat target = format == AudioFormat::Unknown ? audioFormatFromName(path) : format;
-    const AtomicFile::WriteResult written =
-        AudioFile::write(path, audio, target, overwrite ? AtomicFile::Mode::Replace : AtomicFile::Mode::NoReplace,
-                         Favourites::tagsFor(*take));
-    if (!written.ok())
-        setError(error, written.error);
-    return written.ok();
+    return Favourites::writeCopy(path, format, overwrite, *take, audio, error);
 }

@@ -78,6 +78,14 @@ public:
     /// back at the next open (the error says so). `parentId` must name an existing take when given. A result whose
     /// server request id a take already has is that take: it is returned, not kept twice.
     std::optional<Take> add(const GenerationResult& result, const QString& parentId = {}, QString* error = nullptr);
+    /// Keeps a take made here from one of the library's takes (a loop of its bars: TakeLoops::make) and writes a copy
+    /// of it to `path`. `made` is its recipe (prompt, durations, seed, provider, model, analysis, parentId, loop
+    /// bars), `audio` its sound, kept exactly as given; its id, date and file facts are filled in here. The copy comes
+    /// first, written as exportTake() writes one (as `format`, Unknown: from the extension; tagged; never replacing a
+    /// file unless `overwrite`), so that nothing is kept when it cannot be written; then the take is kept as add()
+    /// keeps one. Returns the take, or nothing with `error` set (saying so when the copy was written nonetheless).
+    std::optional<Take> addDerived(const Take& made, const QByteArray& audio, const QString& path, AudioFormat format,
+                                   bool overwrite, QString* error = nullptr);
 
     /// Whether a new take of `durationSeconds` can be kept now: the library is open for writing and its disk has
     /// room for the largest audio such a take may bring. Asked before a take is paid for; `why` says what stands in
@@ -159,6 +167,11 @@ private:
     /// Why the library's folder or database cannot be written (the system's words), or empty.
     QString whyNotWritable() const;
     bool checkWritable(QString* error) const;
+    /// Keeps `take` (its recipe filled in) with `audio` (described by `info` when that is valid): gives it an id, a
+    /// date and its file facts, calls `beforeKeeping` (when given; false stops here), then writes audio, sidecar and
+    /// row.
+    std::optional<Take> keep(Take take, const QByteArray& audio, AudioInfo info, QString* error,
+                             const std::function<bool(const Take&, QString*)>& beforeKeeping = {});
     bool setTrashed(const QString& id, bool trashed, QString* error);
     /// change() for an edit that cannot fail.
     bool set(const QString& id, const std::function<void(Take&)>& assign, QString* error);

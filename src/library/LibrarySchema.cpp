@@ -103,6 +103,12 @@ const QList<Migration>& migrations()
              "CREATE INDEX takes_tempo ON takes (trashed, coalesce(bpm_by_user, bpm))"_L1,
              "CREATE INDEX takes_key ON takes (trashed, key_root, key_minor)"_L1,
          }},
+        {5,
+         {
+             // A loop cut from its parent's bars (parent_id): which bars; loop_bars 0 for every other take.
+             "ALTER TABLE takes ADD COLUMN loop_start_bar INTEGER NOT NULL DEFAULT 0"_L1,
+             "ALTER TABLE takes ADD COLUMN loop_bars INTEGER NOT NULL DEFAULT 0"_L1,
+         }},
     };
     return steps;
 }

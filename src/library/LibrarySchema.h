@@ -12,7 +12,7 @@ class LibrarySchema final
 {
 public:
     /// The schema version this build writes (PRAGMA user_version). A file with a higher one opens read-only.
-    static constexpr int Version = 4;
+    static constexpr int Version = 5;
     static constexpr int BusyTimeoutMs = 5000;
     /// PRAGMA integrity_check reads every page and checks every index entry: about 5 ms per 1,000 takes. Files up to
     /// this size get it on every open; larger ones get PRAGMA quick_check (page and b-tree structure, a fifth of the

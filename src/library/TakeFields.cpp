@@ -67,6 +67,8 @@ const Field Fields[] = {
     {"keyConfidence"_L1, "key_confidence"_L1, &Take::keyConfidence, Scope::ChangeLater},
     {"loudnessLufs"_L1, "loudness_lufs"_L1, &Take::loudnessLufs, Scope::ChangeLater},
     {"truePeakDbtp"_L1, "true_peak_dbtp"_L1, &Take::truePeakDbtp, Scope::ChangeLater},
+    {"loopStartBar"_L1, "loop_start_bar"_L1, &Take::loopStartBar},
+    {"loopBars"_L1, "loop_bars"_L1, &Take::loopBars},
 };
 
 bool inScope(const Field& field, Scope scope)

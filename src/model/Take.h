@@ -45,6 +45,10 @@ struct Take
     bool trashed = false;
     bool audioMissing = false; ///< the audio file is gone; the take is kept so nothing disappears silently
     QString parentId;          ///< the take this one was made from, else empty
+    /// A loop cut from the parent's bars: bars loopStartBar to loopStartBar + loopBars - 1, bar 0 beginning at the
+    /// parent's first downbeat. loopBars 0: not a loop.
+    int loopStartBar = 0;
+    int loopBars = 0;
     QString audioRelativePath; ///< "clips/YYYY/MM/<id>.<ext>", relative to the library root
     QString favouritePath;     ///< absolute path of the favourite copy last saved, else empty
     /// How many changes the take has had. The index and the sidecar each keep it, so that when they disagree (a

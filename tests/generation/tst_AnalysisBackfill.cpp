@@ -89,9 +89,9 @@ void TestAnalysisBackfill::aLibraryFromBeforeTheAnalysisIsMigratedAndAnalysed()
     const QString database = folderPath() + u"/library.sqlite3"_s;
     for (const auto index : {"takes_analysis"_L1, "takes_tempo"_L1, "takes_key"_L1})
         QVERIFY(TestDatabase::exec(database, u"DROP INDEX "_s + index));
-    for (const auto column :
-         {"analysis_version"_L1, "bpm"_L1, "bpm_confidence"_L1, "downbeat_seconds"_L1, "bpm_by_user"_L1, "key_root"_L1,
-          "key_minor"_L1, "key_confidence"_L1, "loudness_lufs"_L1, "true_peak_dbtp"_L1})
+    for (const auto column : {"analysis_version"_L1, "bpm"_L1, "bpm_confidence"_L1, "downbeat_seconds"_L1,
+                              "bpm_by_user"_L1, "key_root"_L1, "key_minor"_L1, "key_confidence"_L1, "loudness_lufs"_L1,
+                              "true_peak_dbtp"_L1, "loop_start_bar"_L1, "loop_bars"_L1})
         QVERIFY(TestDatabase::exec(database, u"ALTER TABLE takes DROP COLUMN "_s + column));
     QVERIFY(TestDatabase::exec(database, u"PRAGMA user_version = 3"_s));
 

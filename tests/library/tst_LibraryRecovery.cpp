@@ -450,9 +450,10 @@ void TestLibraryRecovery::olderLayoutIsReadWithoutWritingIt()
     // The layout of version 1, before the columns (and the index) later versions added.
     for (const auto index : {"takes_request"_L1, "takes_analysis"_L1, "takes_tempo"_L1, "takes_key"_L1})
         QVERIFY(TestDatabase::exec(databasePath(), u"DROP INDEX "_s + index));
-    for (const auto column : {"revision"_L1, "server_cost"_L1, "request_id"_L1, "analysis_version"_L1, "bpm"_L1,
-                              "bpm_confidence"_L1, "downbeat_seconds"_L1, "bpm_by_user"_L1, "key_root"_L1,
-                              "key_minor"_L1, "key_confidence"_L1, "loudness_lufs"_L1, "true_peak_dbtp"_L1})
+    for (const auto column :
+         {"revision"_L1, "server_cost"_L1, "request_id"_L1, "analysis_version"_L1, "bpm"_L1, "bpm_confidence"_L1,
+          "downbeat_seconds"_L1, "bpm_by_user"_L1, "key_root"_L1, "key_minor"_L1, "key_confidence"_L1,
+          "loudness_lufs"_L1, "true_peak_dbtp"_L1, "loop_start_bar"_L1, "loop_bars"_L1})
         QVERIFY(TestDatabase::exec(databasePath(), u"ALTER TABLE takes DROP COLUMN "_s + column));
     QVERIFY(TestDatabase::exec(databasePath(), u"PRAGMA user_version = 1"_s));
     QFile file(databasePath());

@@ -131,6 +131,8 @@ private slots:
     void sidecarReadingIsTolerant();
     void indexStoresRowsAsVersion1Did();
     void indexRowsOfVersion1ReadTheSame();
+    void loopBarsTravelInSidecarAndIndex();
+    void aSchema4IndexGainsTheLoopColumns();
 
 private:
     std::unique_ptr<LibraryDatabase> openDatabase();
@@ -167,8 +169,8 @@ void TestTakeFields::sidecarsOfVersion1ReadAndWriteTheSame()
         oldObject.insert(u"revision"_s, 0);
         oldObject.insert(u"serverCost"_s, QJsonValue());
         oldObject.insert(u"requestId"_s, u""_s);
-        for (const auto key :
-             {"analysisVersion"_L1, "bpm"_L1, "bpmConfidence"_L1, "downbeatSeconds"_L1, "keyConfidence"_L1})
+        for (const auto key : {"analysisVersion"_L1, "bpm"_L1, "bpmConfidence"_L1, "downbeatSeconds"_L1,
+                               "keyConfidence"_L1, "loopStartBar"_L1, "loopBars"_L1})
             oldObject.insert(key, 0);
         oldObject.insert(u"keyRoot"_s, -1);
         oldObject.insert(u"keyMinor"_s, false);
@@ -220,8 +222,9 @@ void TestTakeFields::indexStoresRowsAsVersion1Did()
     QVERIFY2(db->update(everyField(), &error), qPrintable(error));
     QVERIFY2(db->insert(fewerFields(), &error), qPrintable(error));
     db->close();
-    // Later schemas added their columns at the end: revision (2), server_cost and request_id (3), the analysis (4).
-    const QString added = u",0,NULL,'',0,0.0,0.0,0.0,NULL,-1,0,0.0,NULL,NULL"_s;
+    // Later schemas added their columns at the end: revision (2), server_cost and request_id (3), the analysis (4),
+    // the loop's bars (5).
+    const QString added = u",0,NULL,'',0,0.0,0.0,0.0,NULL,-1,0,0.0,NULL,NULL,0,0"_s;
     QCOMPARE(quotedRows(filePath(u"library.sqlite3"_s)),
              QStringList({QString::fromUtf8(Version1Rows[0]) + added, QString::fromUtf8(Version1Rows[1]) + added}));
 }
@@ -232,14 +235,67 @@ void TestTakeFields::indexRowsOfVersion1ReadTheSame()
     QVERIFY(db);
     for (const char* row : Version1Rows)
         QVERIFY(TestDatabase::exec(
-            db->path(), u"INSERT INTO takes VALUES (%1, 0, NULL, '', 0, 0, 0, 0, NULL, -1, 0, 0, NULL, NULL)"_s.arg(
-                            QString::fromUtf8(row))));
+            db->path(),
+            u"INSERT INTO takes VALUES (%1, 0, NULL, '', 0, 0, 0, 0, NULL, -1, 0, 0, NULL, NULL, 0, 0)"_s.arg(
+                QString::fromUtf8(row))));
     QCOMPARE(db->take(u"abcd234567"_s), std::optional<Take>(everyField()));
     QCOMPARE(db->take(u"efgh234567"_s), std::optional<Take>(fewerFields()));
     int total = 0;
     const QList<Take> all = db->takesWithPrefix(QString(), 10, &total);
     QCOMPARE(total, 2);
     QCOMPARE(all, QList<Take>({everyField(), fewerFields()}));
+}
+
+void TestTakeFields::loopBarsTravelInSidecarAndIndex()
+{
+    Take loop = fewerFields();
+    loop.parentId = u"zzzz234567"_s;
+    loop.loopStartBar = 2;
+    loop.loopBars = 4;
+    const QJsonObject json = QJsonDocument::fromJson(TakeSidecar::toJson(loop)).object();
+    QCOMPARE(json.value("parentId"_L1).toString(), u"zzzz234567"_s);
+    QCOMPARE(json.value("loopStartBar"_L1), QJsonValue(2));
+    QCOMPARE(json.value("loopBars"_L1), QJsonValue(4));
+    QCOMPARE(TakeSidecar::fromJson(TakeSidecar::toJson(loop)), std::optional<Take>(loop));
+    // A sidecar written before loops existed reads as a take that is no loop.
+    QCOMPARE(TakeSidecar::fromJson(Version1Sidecars[1])->loopBars, 0);
+
+    auto db = openDatabase();
+    QVERIFY(db);
+    QString error;
+    QVERIFY2(db->insert(loop, &error), qPrintable(error));
+    QCOMPARE(db->take(loop.id), std::optional<Take>(loop));
+}
+
+void TestTakeFields::aSchema4IndexGainsTheLoopColumns()
+{
+    auto db = openDatabase();
+    QVERIFY(db);
+    QString error;
+    QVERIFY2(db->insert(fewerFields(), &error), qPrintable(error));
+    db.reset();
+    // Back to the layout of version 4, before loops.
+    const QString path = filePath(u"library.sqlite3"_s);
+    for (const auto column : {"loop_start_bar"_L1, "loop_bars"_L1})
+        QVERIFY(TestDatabase::exec(path, u"ALTER TABLE takes DROP COLUMN "_s + column));
+    QVERIFY(TestDatabase::exec(path, u"PRAGMA user_version = 4"_s));
+    QVERIFY(quotedRows(path).constFirst().endsWith(u",NULL,NULL"_s));
+
+    db = openDatabase();
+    QVERIFY(db);
+    QCOMPARE(db->fileSchemaVersion(), 5);
+    QCOMPARE(db->take(fewerFields().id), std::optional<Take>(fewerFields()));
+    Take loop = everyField();
+    loop.loopStartBar = 1;
+    loop.loopBars = 8;
+    QVERIFY2(db->insert(loop, &error), qPrintable(error));
+    QCOMPARE(db->take(loop.id), std::optional<Take>(loop));
+    db.reset();
+    // The takes kept before are no loops; the columns came at the end of the row.
+    const QStringList rows = quotedRows(path);
+    QCOMPARE(rows.size(), 2);
+    QVERIFY2(rows[0].endsWith(u",NULL,NULL,1,8"_s), qPrintable(rows[0]));
+    QVERIFY2(rows[1].endsWith(u",NULL,NULL,0,0"_s), qPrintable(rows[1]));
 }
 
 QTEST_GUILESS_MAIN(TestTakeFields)
