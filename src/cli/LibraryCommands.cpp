@@ -7,6 +7,7 @@
 #include "generation/TakeLoops.h"
 #include "library/Library.h"
 #include "library/LibraryReconciler.h"
+#include "model/TextUtils.h"
 #include "platform/AppPaths.h"
 #include "platform/Settings.h"
 #include "playback/MediaPlayerBackend.h"
@@ -373,6 +374,6 @@ int runLibrary(const QStringList& arguments)
         printError(error);
         return ExitLocalFailure;
     }
-    printLine(QCoreApplication::translate("library", "indexed %n take(s)", nullptr, count));
+    printLine(QCoreApplication::translate("library", "indexed %1").arg(takesText(count)));
     return repairs.unrepaired.isEmpty() ? ExitOk : ExitLocalFailure;
 }

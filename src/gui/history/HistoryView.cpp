@@ -4,6 +4,7 @@
 #include "gui/Theme.h"
 #include "gui/history/TakeDelegate.h"
 #include "library/HistoryModel.h"
+#include "model/TextUtils.h"
 #include "ui_HistoryView.h"
 
 #include <QClipboard>
@@ -111,8 +112,8 @@ void HistoryView::updateCount()
                 ? tr("No takes yet.\nDescribe some music in the prompt and press Generate (Ctrl+Return).")
                 : tr("No takes match."));
     }
-    m_ui->countLabel->setText(
-        shown == 0 ? QString() : tr("%n take(s)", nullptr, shown) + (m_model->canFetchMore({}) ? u"+"_s : QString()));
+    m_ui->countLabel->setText(shown == 0 ? QString()
+                                         : takesText(shown) + (m_model->canFetchMore({}) ? u"+"_s : QString()));
 }
 
 void HistoryView::showMenu(const QPoint& position)
