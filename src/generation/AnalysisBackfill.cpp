@@ -76,8 +76,11 @@ void AnalysisBackfill::analyseNext()
         const Outcome outcome = watcher->result();
         // Audio that does not decode is kept as analysed with nothing found, so it is not tried on every start;
         // audio that cannot be read now is left for the next start.
-        if (outcome.readable && m_library)
-            m_library->setAnalysis(take.id, outcome.analysis.value_or(MusicAnalysis{TakeAnalysis::Version}));
+        if (outcome.readable && m_library) {
+            MusicAnalysis nothingFound;
+            nothingFound.version = TakeAnalysis::Version;
+            m_library->setAnalysis(take.id, outcome.analysis.value_or(nothingFound));
+        }
         ++m_done;
         emit progress(m_done, m_total);
         next();

@@ -74,7 +74,8 @@ void TestTakeAnalysis::implausibleFiguresAreNone()
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     constexpr double inf = std::numeric_limits<double>::infinity();
     MusicAnalysis wild{1, nan, 0.5, 0.2, {}, MusicalKey{14, true}, 3.0, -inf, nan};
-    MusicAnalysis none{1};
+    MusicAnalysis none;
+    none.version = 1;
     QCOMPARE(TakeAnalysis::withinRange(wild), none);
 
     const MusicAnalysis fine{1, 120.4, 0.8, 0.5, {}, MusicalKey{9, true}, 0.4, -14.2, -1.1};
@@ -135,7 +136,10 @@ void TestTakeAnalysis::chipsAndJson()
     QVERIFY(object.value("true_peak_dbtp"_L1).isNull());
 
     QJsonObject nothing;
-    TakeAnalysis::addToJson(nothing, MusicAnalysis{1, 0, 0, 0, u"not enough audio"_s});
+    MusicAnalysis noTempo;
+    noTempo.version = 1;
+    noTempo.tempoNote = u"not enough audio"_s;
+    TakeAnalysis::addToJson(nothing, noTempo);
     for (const auto key : {"bpm"_L1, "bpm_confidence"_L1, "downbeat_s"_L1, "key"_L1, "key_short"_L1, "camelot"_L1,
                            "key_confidence"_L1, "lufs"_L1, "true_peak_dbtp"_L1}) {
         QVERIFY2(nothing.contains(key) && nothing.value(key).isNull(), key.data());

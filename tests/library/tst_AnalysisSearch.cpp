@@ -113,7 +113,9 @@ void TestAnalysisSearch::theMusiciansTempoWinsAndSurvivesReanalysis()
     Library library(folderPath());
     QVERIFY(library.open().ok);
     QVERIFY(fill(library));
-    const Take dnb = library.takes({.search = u"dnb"_s}).first();
+    TakeQuery byWord;
+    byWord.search = u"dnb"_s;
+    const Take dnb = library.takes(byWord).first();
     QVERIFY(library.setTempoByUser(dnb.id, dnb.bpm / 2));
     QCOMPARE(promptsFound(library, u"bpm:87.3"_s), QStringList{u"dnb roller"_s});
     QVERIFY(promptsFound(library, u"bpm:175"_s).isEmpty());
