@@ -1,3 +1,5 @@
+#include "TestPalettes.h"
+
 #include "gui/Theme.h"
 #include "gui/jobs/JobsView.h"
 
@@ -16,37 +18,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// WCAG's contrast ratio, worked out here rather than taken from the code under test.
-double contrast(const QColor& a, const QColor& b)
-{
-    const auto luminance = [](const QColor& c) {
-        const auto linear = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
-        return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
-    };
-    const double la = luminance(a);
-    const double lb = luminance(b);
-    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-}
-
-QPalette lightPalette()
-{
-    QPalette palette(QColor(0xEF, 0xEF, 0xEF));
-    palette.setColor(QPalette::Window, QColor(0xEF, 0xEF, 0xEF));
-    palette.setColor(QPalette::WindowText, Qt::black);
-    palette.setColor(QPalette::Base, Qt::white);
-    palette.setColor(QPalette::Text, Qt::black);
-    return palette;
-}
-
-QPalette darkPalette()
-{
-    QPalette palette(QColor(0x35, 0x35, 0x35));
-    palette.setColor(QPalette::Window, QColor(0x35, 0x35, 0x35));
-    palette.setColor(QPalette::WindowText, QColor(0xEE, 0xEE, 0xEE));
-    palette.setColor(QPalette::Base, QColor(0x23, 0x26, 0x29));
-    palette.setColor(QPalette::Text, QColor(0xEE, 0xEE, 0xEE));
-    return palette;
-}
+using TestPalettes::contrast;
 
 GenerationResult failure()
 {
@@ -168,8 +140,8 @@ void TestJobsView::errorTextReadsOnLightAndDarkPalettes_data()
 {
     QTest::addColumn<QPalette>("palette");
     QTest::addColumn<QPalette>("switchedTo");
-    QTest::newRow("light") << lightPalette() << darkPalette();
-    QTest::newRow("dark") << darkPalette() << lightPalette();
+    QTest::newRow("light") << TestPalettes::light() << TestPalettes::dark();
+    QTest::newRow("dark") << TestPalettes::dark() << TestPalettes::light();
 }
 
 void TestJobsView::errorTextReadsOnLightAndDarkPalettes()

@@ -1,3 +1,5 @@
+#include "TestPalettes.h"
+
 #include "gui/Theme.h"
 
 #include <QLabel>
@@ -10,27 +12,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// WCAG's contrast ratio, worked out here rather than taken from the code under test.
-double contrast(const QColor& a, const QColor& b)
-{
-    const auto luminance = [](const QColor& c) {
-        const auto linear = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
-        return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
-    };
-    const double la = luminance(a);
-    const double lb = luminance(b);
-    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-}
-
-QPalette palette(const QColor& window, const QColor& text, const QColor& base)
-{
-    QPalette palette(window);
-    palette.setColor(QPalette::Window, window);
-    palette.setColor(QPalette::WindowText, text);
-    palette.setColor(QPalette::Base, base);
-    palette.setColor(QPalette::Text, text);
-    return palette;
-}
+using TestPalettes::contrast;
+using TestPalettes::palette;
 
 } // namespace
 
@@ -50,9 +33,8 @@ void TestTheme::errorsAreRedAndReadable_data()
 {
     QTest::addColumn<QPalette>("palette");
     QTest::addColumn<bool>("red");
-    QTest::newRow("light") << palette(QColor(0xEF, 0xEF, 0xEF), Qt::black, Qt::white) << true;
-    QTest::newRow("dark") << palette(QColor(0x35, 0x35, 0x35), QColor(0xEE, 0xEE, 0xEE), QColor(0x23, 0x26, 0x29))
-                          << true;
+    QTest::newRow("light") << TestPalettes::light() << true;
+    QTest::newRow("dark") << TestPalettes::dark() << true;
     QTest::newRow("white on black") << palette(Qt::black, Qt::white, Qt::black) << true;
     QTest::newRow("black on white") << palette(Qt::white, Qt::black, Qt::white) << true;
     // Where hardly any red reads, readable wins over red.
@@ -74,7 +56,7 @@ void TestTheme::errorsAreRedAndReadable()
 void TestTheme::errorTextComesAndGoes()
 {
     QWidget parent;
-    parent.setPalette(palette(QColor(0xEF, 0xEF, 0xEF), Qt::black, Qt::white));
+    parent.setPalette(TestPalettes::light());
     auto* label = new QLabel(u"The history could not be read"_s, &parent);
     Theme::setErrorText(label, true);
     QCOMPARE(label->palette().color(QPalette::WindowText), Theme::errorColor(parent.palette()));
@@ -82,14 +64,14 @@ void TestTheme::errorTextComesAndGoes()
     QCOMPARE(label->findChildren<QObject*>(QString(), Qt::FindDirectChildrenOnly).size(), 1);
     Theme::setErrorText(label, false);
     QCOMPARE(label->palette().color(QPalette::WindowText), QColor(Qt::black));
-    const QPalette dark = palette(QColor(0x35, 0x35, 0x35), QColor(0xEE, 0xEE, 0xEE), QColor(0x23, 0x26, 0x29));
+    const QPalette dark = TestPalettes::dark();
     parent.setPalette(dark); // no longer an error: follows the palette like any text
     QCOMPARE(label->palette().color(QPalette::WindowText), QColor(0xEE, 0xEE, 0xEE));
 }
 
 void TestTheme::iconsFallBackOnTheAppsDrawings()
 {
-    const QPalette light = palette(QColor(0xEF, 0xEF, 0xEF), Qt::black, Qt::white);
+    const QPalette light = TestPalettes::light();
     for (const QString& name :
          {u"media-playback-start"_s, u"media-playback-pause"_s, u"media-playback-stop"_s, u"media-playlist-repeat"_s}) {
         QVERIFY2(QFile::exists(u":/icons/%1.svg"_s.arg(name)), qPrintable(name));
