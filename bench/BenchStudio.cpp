@@ -98,7 +98,7 @@ int main(int argc, char* argv[])
         settings.sync();
     }
     Studio studio({home.filePath(u"data"_s), home.filePath(u"settings.ini"_s)}, std::make_unique<MediaPlayerBackend>());
-    MainWindow window(&studio.settings(), &studio.session(), &studio.library(), &studio.player(), &studio.analysis());
+    MainWindow window(studio.windowParts());
     window.show();
     auto* prompt = window.findChild<QPlainTextEdit*>(u"promptEdit"_s);
     auto* takes = window.findChild<QSpinBox*>(u"takesSpin"_s);

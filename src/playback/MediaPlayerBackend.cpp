@@ -1,5 +1,7 @@
 #include "playback/MediaPlayerBackend.h"
 
+#include "playback/LoopDevice.h"
+
 #include <QAudioDevice>
 #include <QAudioOutput>
 #include <QMediaDevices>
@@ -16,8 +18,8 @@ MediaPlayerBackend::MediaPlayerBackend(QObject* parent) : PlayerBackend(parent),
         m_player = new QMediaPlayer(m_context);
         m_output = new QAudioOutput(m_context);
         m_player->setAudioOutput(m_output);
-        // Signals of this object are delivered to their receivers on the window's thread.
         connect(m_player, &QMediaPlayer::playbackStateChanged, m_context, [this](QMediaPlayer::PlaybackState state) {
+            // Delivered to the receivers on the window's thread.
             switch (state) {
             case QMediaPlayer::PlayingState: emit stateChanged(State::Playing); break;
             case QMediaPlayer::PausedState: emit stateChanged(State::Paused); break;
@@ -25,16 +27,38 @@ MediaPlayerBackend::MediaPlayerBackend(QObject* parent) : PlayerBackend(parent),
             }
         });
         connect(m_player, &QMediaPlayer::positionChanged, m_context, [this](qint64 ms) {
-            m_position = ms;
-            emit positionChanged(ms);
+            // While a source loads, the player reports its start; the place asked for, if any, comes once it is set.
+            if (m_loading || m_pendingPosition)
+                return;
+            report([this, ms] {
+                m_position = ms;
+                emit positionChanged(ms);
+            });
         });
         connect(m_player, &QMediaPlayer::durationChanged, m_context, [this](qint64 ms) {
-            m_duration = ms;
-            emit durationChanged(ms);
+            if (m_loading && ms == 0) // not known yet: what is known is the last source's, or comes once loaded
+                return;
+            report([this, ms] {
+                m_duration = ms;
+                emit durationChanged(ms);
+            });
         });
         connect(m_player, &QMediaPlayer::mediaStatusChanged, m_context, [this](QMediaPlayer::MediaStatus status) {
+            if (status != QMediaPlayer::NoMedia && status != QMediaPlayer::LoadingMedia)
+                m_loading = false;
             if (status == QMediaPlayer::EndOfMedia)
-                emit reachedEnd();
+                report([this] { emit reachedEnd(); });
+            // A seek made while GStreamer is still prerolling is dropped, and so is one made from within this very
+            // report: it is made once the report is over.
+            if (status == QMediaPlayer::LoadedMedia && m_pendingPosition) {
+                QMetaObject::invokeMethod(
+                    m_context,
+                    [this] {
+                        if (const std::optional<qint64> ms = std::exchange(m_pendingPosition, std::nullopt))
+                            m_player->setPosition(*ms);
+                    },
+                    Qt::QueuedConnection);
+            }
         });
         connect(m_player, &QMediaPlayer::errorOccurred, m_context,
                 [this](QMediaPlayer::Error, const QString& message) { emit failed(message); });
@@ -47,7 +71,12 @@ MediaPlayerBackend::MediaPlayerBackend(QObject* parent) : PlayerBackend(parent),
 MediaPlayerBackend::~MediaPlayerBackend()
 {
     QMetaObject::invokeMethod(
-        m_context, [this] { delete m_context; }, Qt::BlockingQueuedConnection);
+        m_context,
+        [this] {
+            delete m_context;
+            m_loop.reset(); // only once the player reads it no more
+        },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
@@ -57,15 +86,70 @@ void MediaPlayerBackend::post(std::function<void()> work)
     QMetaObject::invokeMethod(m_context, std::move(work));
 }
 
+void MediaPlayerBackend::report(std::function<void()> report)
+{
+    // Reports of a source already replaced may still be on their way: a position in the old take must not move the
+    // playhead of the new one.
+    QMetaObject::invokeMethod(this, [this, source = m_playing, report = std::move(report)] {
+        if (source == m_source)
+            report();
+    });
+}
+
 void MediaPlayerBackend::setSource(const QUrl& source)
 {
     m_position = 0;
-    post([this, source] { m_player->setSource(source); });
+    post([this, source, id = ++m_source] {
+        m_playing = id;
+        load(source, nullptr);
+        m_loop.reset();
+    });
+}
+
+void MediaPlayerBackend::setLoopSource(const QByteArray& wav)
+{
+    m_position = 0;
+    post([this, wav, id = ++m_source] {
+        m_playing = id;
+        QString error;
+        std::unique_ptr<LoopDevice> loop = LoopDevice::open(wav, &error);
+        // The name only tells Qt there is a source; the stream itself says it is WAV.
+        load(loop ? QUrl(u"loop.wav"_s) : QUrl(), loop.get());
+        m_loop = std::move(loop);
+        if (!m_loop)
+            emit failed(error);
+    });
+}
+
+void MediaPlayerBackend::load(const QUrl& source, QIODevice* device)
+{
+    m_pendingPosition.reset();
+    m_loading = true;
+    if (device)
+        m_player->setSourceDevice(device, source);
+    else
+        m_player->setSource(source);
+    // The same file again is not loaded again: the player only stops, and takes a position at once.
+    m_loading = m_player->mediaStatus() == QMediaPlayer::LoadingMedia;
+}
+
+void MediaPlayerBackend::loadAgainIfEnded()
+{
+    if (m_player->mediaStatus() != QMediaPlayer::EndOfMedia)
+        return;
+    const QUrl source = m_player->source();
+    m_player->setSource(QUrl());
+    if (m_loop)
+        m_loop->seek(0);
+    load(source, m_loop.get());
 }
 
 void MediaPlayerBackend::play()
 {
-    post([this] { m_player->play(); });
+    post([this] {
+        loadAgainIfEnded();
+        m_player->play();
+    });
 }
 
 void MediaPlayerBackend::pause()
@@ -80,7 +164,14 @@ void MediaPlayerBackend::stop()
 
 void MediaPlayerBackend::setPosition(qint64 ms)
 {
-    post([this, ms] { m_player->setPosition(ms); });
+    m_position = ms;
+    post([this, ms] {
+        loadAgainIfEnded();
+        if (!m_loading)
+            m_player->setPosition(ms);
+        else if (ms > 0)
+            m_pendingPosition = ms;
+    });
 }
 
 qint64 MediaPlayerBackend::position() const
@@ -95,7 +186,10 @@ qint64 MediaPlayerBackend::duration() const
 
 void MediaPlayerBackend::setVolume(float volume)
 {
-    post([this, volume] { m_output->setVolume(volume); });
+    post([this, volume] {
+        m_output->setVolume(volume);
+        emit volumeApplied(volume);
+    });
 }
 
 void MediaPlayerBackend::setOutputDevice(const QByteArray& id)

@@ -1,5 +1,7 @@
 #include "playback/Player.h"
 
+#include "playback/LoopDevice.h"
+
 #include <QUrl>
 
 #include <algorithm>
@@ -9,39 +11,115 @@
 Player::Player(PlayerBackend* backend, QObject* parent) : QObject(parent), m_backend(backend)
 {
     m_backend->setParent(this);
-    m_backend->setVolume(float(std::pow(m_volume / 100.0, 2.0)));
+    m_backend->setVolume(linearVolume(m_volume));
     connect(m_backend, &PlayerBackend::stateChanged, this, [this](PlayerBackend::State state) {
         m_state = state;
         emit stateChanged(state);
     });
     connect(m_backend, &PlayerBackend::positionChanged, this, [this](qint64 ms) {
-        m_position = ms;
-        emit positionChanged(ms);
+        m_position = isLoopingRegion() ? inTake(ms) : ms;
+        emit positionChanged(m_position);
     });
-    connect(m_backend, &PlayerBackend::durationChanged, this, &Player::durationChanged);
+    connect(m_backend, &PlayerBackend::durationChanged, this, [this](qint64 ms) {
+        if (isLoopingRegion()) // the loop's stream lasts for hours; the playhead stays on the take
+            return;
+        m_takeDuration = ms;
+        emit durationChanged(ms);
+    });
     connect(m_backend, &PlayerBackend::reachedEnd, this, [this] {
-        if (m_loop) {
+        // The whole-take loop starts the take again, after the gap the audio system makes; a loop's stream ends only
+        // after hours of laps, and starts again the same way.
+        if (m_loop || isLoopingRegion()) {
             m_backend->setPosition(0);
             m_backend->play();
         }
     });
-    connect(m_backend, &PlayerBackend::failed, this, &Player::failed);
+    connect(m_backend, &PlayerBackend::failed, this, [this](const QString& message) {
+        leaveLoop(); // whatever plays now, it is no loop
+        emit failed(message);
+    });
 }
 
-void Player::load(const QString& takeId, const QString& audioPath, bool autoPlay)
+void Player::load(const QString& takeId, const QString& audioPath, bool autoPlay, qint64 startMs)
 {
-    m_takeId = takeId; // a new source stops the current one; stopping first would cost a second state change
-    m_position = 0;
-    emit positionChanged(0);
-    m_backend->setSource(QUrl::fromLocalFile(audioPath));
+    leaveLoop();
+    m_takeId = takeId;
+    m_audioPath = audioPath;
+    openTake(std::max<qint64>(0, startMs), autoPlay);
     emit takeLoaded(takeId);
+}
+
+void Player::openTake(qint64 startMs, bool autoPlay)
+{
+    m_position = startMs;
+    emit positionChanged(startMs);
+    m_backend->setSource(QUrl::fromLocalFile(m_audioPath));
+    if (startMs > 0)
+        m_backend->setPosition(startMs);
     if (autoPlay)
         m_backend->play();
 }
 
+bool Player::playLoop(const QByteArray& wav, qint64 offsetMs, QString* error)
+{
+    const std::optional<LoopDevice::Wav> loop = LoopDevice::parse(wav, error);
+    if (!loop)
+        return false;
+    const bool wasLooping = isLoopingRegion();
+    m_loopMs = loop->milliseconds();
+    m_loopOffset = std::max<qint64>(0, offsetMs);
+    m_position = m_loopOffset;
+    emit positionChanged(m_position);
+    m_backend->setLoopSource(wav);
+    m_backend->play();
+    if (!wasLooping)
+        emit loopingRegionChanged(true);
+    return true;
+}
+
+void Player::stopLoop()
+{
+    if (isLoopingRegion())
+        backToTake(m_position, m_state != PlayerBackend::State::Paused);
+}
+
+void Player::backToTake(qint64 startMs, bool autoPlay)
+{
+    leaveLoop();
+    if (!m_audioPath.isEmpty()) {
+        openTake(startMs, autoPlay);
+        return;
+    }
+    m_backend->stop();
+    m_position = 0;
+    emit positionChanged(0);
+}
+
+void Player::leaveLoop()
+{
+    if (!isLoopingRegion())
+        return;
+    m_loopMs = 0;
+    m_loopOffset = 0;
+    emit loopingRegionChanged(false);
+}
+
+qint64 Player::inTake(qint64 loopStreamMs) const
+{
+    const double inLoop = std::fmod(double(std::max<qint64>(0, loopStreamMs)), m_loopMs);
+    return m_loopOffset + std::min(qint64(inLoop), qint64(std::ceil(m_loopMs)) - 1);
+}
+
+qint64 Player::duration() const
+{
+    if (isLoopingRegion())
+        return std::max(m_takeDuration, m_loopOffset + qint64(std::ceil(m_loopMs)));
+    return m_backend->duration();
+}
+
 void Player::play()
 {
-    if (!m_takeId.isEmpty())
+    if (!m_takeId.isEmpty() || isLoopingRegion())
         m_backend->play();
 }
 
@@ -60,14 +138,23 @@ void Player::togglePlayPause()
 
 void Player::stop()
 {
+    if (isLoopingRegion()) {
+        backToTake(0, false);
+        return;
+    }
     m_backend->stop();
     m_backend->setPosition(0);
 }
 
 void Player::seek(qint64 ms)
 {
-    const qint64 clamped = std::clamp<qint64>(ms, 0, std::max<qint64>(0, m_backend->duration()));
-    m_backend->setPosition(clamped);
+    const qint64 clamped = std::clamp<qint64>(ms, 0, std::max<qint64>(0, duration()));
+    if (!isLoopingRegion())
+        m_backend->setPosition(clamped);
+    else if (clamped >= m_loopOffset && double(clamped - m_loopOffset) < m_loopMs)
+        m_backend->setPosition(clamped - m_loopOffset); // every lap is the same; the first is as good as any
+    else
+        backToTake(clamped, m_state != PlayerBackend::State::Paused);
 }
 
 void Player::setLoop(bool loop)
@@ -75,11 +162,15 @@ void Player::setLoop(bool loop)
     m_loop = loop;
 }
 
+float Player::linearVolume(int percent)
+{
+    return float(std::pow(std::clamp(percent, 0, 100) / 100.0, 2.0));
+}
+
 void Player::setVolume(int percent)
 {
     const int volume = std::clamp(percent, 0, 100);
-    // Loudness is heard logarithmically; a squared curve makes equal slider steps sound like equal steps.
-    m_backend->setVolume(float(std::pow(volume / 100.0, 2.0)));
+    m_backend->setVolume(linearVolume(volume));
     if (std::exchange(m_volume, volume) != volume)
         emit volumeChanged(volume);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QObject>
 #include <QString>
 #include <QUrl>
@@ -22,9 +23,18 @@ public:
     using QObject::QObject;
 
     virtual void setSource(const QUrl& source) = 0;
+    /// Plays `wav`, a whole PCM WAV file in memory, round and round in place of the source, with no gap where its
+    /// end leads back into its start; the position counts on across the wraps. Until the next setSource or
+    /// setLoopSource. A backend that cannot play from memory says so through failed().
+    virtual void setLoopSource(const QByteArray& wav)
+    {
+        Q_UNUSED(wav);
+        emit failed(tr("This player cannot loop a region. Play the whole take with Loop instead."));
+    }
     virtual void play() = 0;
     virtual void pause() = 0;
     virtual void stop() = 0;
+    /// Right after setSource, the position is taken once the source has loaded: playing starts there.
     virtual void setPosition(qint64 ms) = 0;
     virtual qint64 position() const = 0;
     virtual qint64 duration() const = 0;

@@ -8,14 +8,13 @@
 #include "playback/MediaPlayerBackend.h"
 #include "playback/Player.h"
 
+#include "PulseNullSink.h"
+
 #include <QApplication>
 #include <QFile>
-#include <QFileInfo>
 #include <QPlainTextEdit>
-#include <QProcess>
 #include <QPushButton>
 #include <QSlider>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -31,43 +30,18 @@ class TestAudioPlayback final : public QObject
 
 private slots:
     void initTestCase();
-    void cleanupTestCase();
     void aTakePlaysThroughTheSoundSystem();
 
 private:
-    QTemporaryDir m_runtime;
-    QProcess m_pulse;
+    PulseNullSink m_sound;
 };
 
 void TestAudioPlayback::initTestCase()
 {
-    for (const char* tool : {"pulseaudio", "parec"}) {
-        if (QStandardPaths::findExecutable(QString::fromLatin1(tool)).isEmpty())
-            QSKIP(qPrintable(
-                u"%1 is not installed (scripts/setup --tests installs it)"_s.arg(QString::fromLatin1(tool))));
-    }
-    // Everything PulseAudio keeps goes into a folder of this test, so it neither sees nor disturbs a desktop's
-    // own sound server.
-    qputenv("XDG_RUNTIME_DIR", m_runtime.path().toUtf8());
-    qputenv("PULSE_RUNTIME_PATH", m_runtime.filePath(u"pulse"_s).toUtf8());
-    qputenv("PULSE_STATE_PATH", m_runtime.filePath(u"state"_s).toUtf8());
-    qputenv("PULSE_SERVER", u"unix:%1"_s.arg(m_runtime.filePath(u"pulse/native"_s)).toUtf8());
-    m_pulse.setProcessChannelMode(QProcess::MergedChannels);
-    m_pulse.start(u"pulseaudio"_s,
-                  {u"--daemonize=no"_s, u"-n"_s, u"--exit-idle-time=-1"_s, u"--disallow-exit"_s, u"--use-pid-file=no"_s,
-                   u"--system=false"_s, u"--load=module-null-sink sink_name=null"_s,
-                   u"--load=module-native-protocol-unix"_s, u"--load=module-always-sink"_s});
-    QVERIFY(m_pulse.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_runtime.filePath(u"pulse/native"_s)), 15000);
-    QCOMPARE(QProcess::execute(u"pactl"_s, {u"set-default-sink"_s, u"null"_s}), 0);
-}
-
-void TestAudioPlayback::cleanupTestCase()
-{
-    if (m_pulse.state() != QProcess::NotRunning) {
-        m_pulse.terminate();
-        m_pulse.waitForFinished(5000);
-    }
+    if (const QString missing = PulseNullSink::missingTools(); !missing.isEmpty())
+        QSKIP(qPrintable(missing));
+    QString why;
+    QVERIFY2(m_sound.start(&why), qPrintable(why));
 }
 
 void TestAudioPlayback::aTakePlaysThroughTheSoundSystem()
@@ -80,19 +54,12 @@ void TestAudioPlayback::aTakePlaysThroughTheSoundSystem()
         settings.sync();
     }
     Studio studio({home.filePath(u"data"_s), home.filePath(u"settings.ini"_s)}, std::make_unique<MediaPlayerBackend>());
-    MainWindow window(&studio.settings(), &studio.session(), &studio.library(), &studio.player(), &studio.analysis());
+    MainWindow window(studio.windowParts());
     window.show();
 
-    const QString recording = home.filePath(u"recording.wav"_s);
-    QProcess recorder;
-    recorder.start(u"parec"_s,
-                   {u"-d"_s, u"null.monitor"_s, u"--file-format=wav"_s, u"--rate=32000"_s, u"--channels=1"_s,
-                    u"--format=s16le"_s, u"--latency-msec=20"_s, u"--process-time-msec=10"_s, recording});
-    QVERIFY(recorder.waitForStarted());
-    // parec can take a second to start capturing; play only once a quarter second of silence is on disk, so
-    // the take's first beat is recorded.
-    const qint64 quarterSecond = 44 + 32000 * 2 / 4;
-    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(recording).size() > quarterSecond, 15000);
+    MonitorRecording recorder(home.filePath(u"recording.wav"_s));
+    QString why;
+    QVERIFY2(recorder.start(&why), qPrintable(why));
 
     auto* prompt = window.findChild<QPlainTextEdit*>(u"promptEdit"_s);
     prompt->setPlainText(u"techno at 128 bpm"_s);
@@ -102,10 +69,9 @@ void TestAudioPlayback::aTakePlaysThroughTheSoundSystem()
     QTRY_COMPARE_WITH_TIMEOUT(player.state(), PlayerBackend::State::Playing, 20000);
     QTRY_COMPARE_WITH_TIMEOUT(player.state(), PlayerBackend::State::Stopped, 20000);
     QTest::qWait(1500);
-    recorder.terminate(); // parec finishes the WAV header on SIGTERM
-    QVERIFY(recorder.waitForFinished(5000));
+    QVERIFY2(recorder.stop(&why), qPrintable(why));
 
-    QFile file(recording);
+    QFile file(recorder.path());
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray bytes = file.readAll();
     const auto info = AudioCodec::probe(bytes);

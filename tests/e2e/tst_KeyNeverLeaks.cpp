@@ -76,8 +76,7 @@ void TestKeyNeverLeaks::theKeyAppearsOnlyInRequests()
     {
         Studio studio({m_home.filePath(u"data/musicgen-studio"_s), {}}, std::make_unique<FakePlayerBackend>());
         QCOMPARE(studio.session().apiKey(), Canary);
-        MainWindow window(&studio.settings(), &studio.session(), &studio.library(), &studio.player(),
-                          &studio.analysis());
+        MainWindow window(studio.windowParts());
         window.show();
         QTRY_COMPARE(server.requestCount(), 1); // the window asks for the balance at start
         server.enqueue(ScriptedResponse::audio(TestAudio::sineWav(1.0)).withHeader("x-remaining-credits", "5"));

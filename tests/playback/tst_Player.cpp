@@ -1,3 +1,4 @@
+#include "TestAudio.h"
 #include "playback/Player.h"
 
 #include <QSignalSpy>
@@ -17,10 +18,25 @@ public:
     float lastVolume = -1;
     QByteArray device;
 
+    QByteArray loop;
+    bool canLoop = true;
+
     void setSource(const QUrl& url) override
     {
         source = url;
+        loop.clear();
         calls << u"source"_s;
+    }
+    void setLoopSource(const QByteArray& wav) override
+    {
+        if (!canLoop) {
+            PlayerBackend::setLoopSource(wav);
+            return;
+        }
+        source.clear();
+        loop = wav;
+        calls << u"loop"_s;
+        emit durationChanged(6 * 60 * 60 * 1000); // a loop's stream goes on for hours
     }
     void play() override
     {
@@ -67,6 +83,15 @@ private slots:
     void toggleAndStop();
     void seekIsClampedToTheTake();
     void loopStartsAgainAtTheEnd();
+    void loadStartsWhereAsked();
+    void aLoopPlaysAtOnceWithThePlayheadInItsRegion();
+    void stopLoopGoesBackToTheTakeWhereTheLoopWas();
+    void aPausedLoopGoesBackPaused();
+    void seekingInsideTheRegionStaysInTheLoop();
+    void seekingOutsideTheRegionLeavesTheLoop();
+    void loadAndStopEndTheLoop();
+    void aLoopThatIsNotAWavFileIsRefused();
+    void aBackendThatCannotLoopSaysSo();
     void volumeCurve();
     void failuresAreReported();
 };
@@ -137,6 +162,179 @@ void TestPlayer::loopStartsAgainAtTheEnd()
     backend->finishPlaying();
     QCOMPARE(backend->calls, (QStringList{u"seek 0"_s, u"play"_s}));
     QCOMPARE(player.state(), PlayerBackend::State::Playing);
+}
+
+namespace {
+
+/// A take of 10 s (the fake's duration) with a 2-second loop cut from 3 s into it playing.
+struct Looping
+{
+    FakeBackend* backend = new FakeBackend;
+    Player player{backend};
+    QByteArray wav = TestAudio::sineWav(2.0);
+
+    Looping()
+    {
+        player.load(u"a"_s, u"/tmp/a.wav"_s, true);
+        emit backend->durationChanged(10000);
+        QVERIFY(player.playLoop(wav, 3000));
+        backend->calls.clear();
+    }
+};
+
+} // namespace
+
+void TestPlayer::loadStartsWhereAsked()
+{
+    auto* backend = new FakeBackend;
+    Player player(backend);
+    QSignalSpy position(&player, &Player::positionChanged);
+    player.load(u"a"_s, u"/tmp/a.wav"_s, true, 2500);
+    QCOMPARE(backend->calls, (QStringList{u"source"_s, u"seek 2500"_s, u"play"_s}));
+    QCOMPARE(player.position(), 2500);
+    QCOMPARE(position.constFirst().constFirst().toLongLong(), 2500); // the playhead never shows the start first
+    backend->calls.clear();
+    player.load(u"b"_s, u"/tmp/b.wav"_s, false);
+    QCOMPARE(backend->calls, QStringList{u"source"_s}); // from the start: nothing to seek
+}
+
+void TestPlayer::aLoopPlaysAtOnceWithThePlayheadInItsRegion()
+{
+    auto* backend = new FakeBackend;
+    Player player(backend);
+    player.load(u"a"_s, u"/tmp/a.wav"_s, false);
+    emit backend->durationChanged(10000);
+    QSignalSpy looping(&player, &Player::loopingRegionChanged);
+    QSignalSpy duration(&player, &Player::durationChanged);
+    const QByteArray wav = TestAudio::sineWav(2.0);
+    QVERIFY(player.playLoop(wav, 3000));
+    QCOMPARE(backend->calls.mid(backend->calls.indexOf(u"loop"_s)), (QStringList{u"loop"_s, u"play"_s}));
+    QCOMPARE(backend->loop, wav);
+    QVERIFY(player.isLoopingRegion());
+    QCOMPARE(looping.size(), 1);
+    QCOMPARE(looping.constFirst().constFirst().toBool(), true);
+    QCOMPARE(player.state(), PlayerBackend::State::Playing);
+    QCOMPARE(player.position(), 3000);
+    // The loop's stream is hours long; the take's length is what the playhead moves along.
+    QVERIFY(duration.isEmpty());
+    QCOMPARE(player.duration(), 10000);
+
+    // Lap after lap, the playhead goes round the region 3.0-5.0 s.
+    const QList<std::pair<qint64, qint64>> heard = {{0, 3000},    {500, 3500},  {1999, 4999},
+                                                    {2000, 3000}, {4700, 3700}, {3600 * 1000 + 1, 3001}};
+    for (const auto& [stream, take] : heard) {
+        emit backend->positionChanged(stream);
+        QCOMPARE(player.position(), take);
+    }
+    // At the very end of the stream, hours on, the loop starts again.
+    backend->calls.clear();
+    backend->finishPlaying();
+    QCOMPARE(backend->calls, (QStringList{u"seek 0"_s, u"play"_s}));
+    QVERIFY(player.isLoopingRegion());
+}
+
+void TestPlayer::stopLoopGoesBackToTheTakeWhereTheLoopWas()
+{
+    Looping looping;
+    QSignalSpy changed(&looping.player, &Player::loopingRegionChanged);
+    emit looping.backend->positionChanged(2000 * 3 + 700); // third lap, 0.7 s in
+    looping.player.stopLoop();
+    QVERIFY(!looping.player.isLoopingRegion());
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.constFirst().constFirst().toBool(), false);
+    QCOMPARE(looping.backend->source, QUrl::fromLocalFile(u"/tmp/a.wav"_s));
+    QCOMPARE(looping.backend->calls, (QStringList{u"source"_s, u"seek 3700"_s, u"play"_s}));
+    QCOMPARE(looping.player.position(), 3700);
+    QCOMPARE(looping.player.currentTakeId(), u"a"_s);
+    // The take's own positions again, as they are.
+    emit looping.backend->positionChanged(6100);
+    QCOMPARE(looping.player.position(), 6100);
+    looping.player.stopLoop(); // no loop: nothing to do
+    QCOMPARE(changed.size(), 1);
+}
+
+void TestPlayer::aPausedLoopGoesBackPaused()
+{
+    Looping looping;
+    looping.player.pause();
+    emit looping.backend->positionChanged(1200);
+    looping.backend->calls.clear();
+    looping.player.stopLoop();
+    QCOMPARE(looping.backend->calls, (QStringList{u"source"_s, u"seek 4200"_s}));
+}
+
+void TestPlayer::seekingInsideTheRegionStaysInTheLoop()
+{
+    Looping looping;
+    looping.player.seek(4500);
+    QVERIFY(looping.player.isLoopingRegion());
+    QCOMPARE(looping.backend->calls, QStringList{u"seek 1500"_s});
+    QCOMPARE(looping.player.position(), 4500);
+}
+
+void TestPlayer::seekingOutsideTheRegionLeavesTheLoop()
+{
+    Looping looping;
+    looping.player.seek(8000);
+    QVERIFY(!looping.player.isLoopingRegion());
+    QCOMPARE(looping.backend->calls, (QStringList{u"source"_s, u"seek 8000"_s, u"play"_s}));
+    QCOMPARE(looping.player.position(), 8000);
+    QCOMPARE(looping.player.duration(), 10000);
+}
+
+void TestPlayer::loadAndStopEndTheLoop()
+{
+    {
+        Looping looping;
+        QSignalSpy changed(&looping.player, &Player::loopingRegionChanged);
+        QSignalSpy loaded(&looping.player, &Player::takeLoaded);
+        looping.player.load(u"b"_s, u"/tmp/b.wav"_s, true, 1000);
+        QVERIFY(!looping.player.isLoopingRegion());
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(loaded.size(), 1);
+        QCOMPARE(looping.backend->source, QUrl::fromLocalFile(u"/tmp/b.wav"_s));
+        emit looping.backend->positionChanged(1500);
+        QCOMPARE(looping.player.position(), 1500);
+    }
+    {
+        Looping looping;
+        emit looping.backend->positionChanged(900);
+        looping.player.stop();
+        QVERIFY(!looping.player.isLoopingRegion());
+        QCOMPARE(looping.backend->calls, QStringList{u"source"_s});
+        QCOMPARE(looping.backend->source, QUrl::fromLocalFile(u"/tmp/a.wav"_s));
+        QCOMPARE(looping.player.position(), 0);
+    }
+}
+
+void TestPlayer::aLoopThatIsNotAWavFileIsRefused()
+{
+    auto* backend = new FakeBackend;
+    Player player(backend);
+    player.load(u"a"_s, u"/tmp/a.wav"_s, true);
+    backend->calls.clear();
+    QString error;
+    QVERIFY(!player.playLoop("ID3 an mp3 perhaps", 3000, &error));
+    QVERIFY2(error.contains(u"not a WAV file"_s), qPrintable(error));
+    QByteArray noSamples = TestAudio::sineWav(0.5);
+    noSamples.replace("data", "junk");
+    QVERIFY(!player.playLoop(noSamples, 3000, &error));
+    QVERIFY2(error.contains(u"no samples"_s), qPrintable(error));
+    QVERIFY(backend->calls.isEmpty()); // the take plays on
+    QVERIFY(!player.isLoopingRegion());
+}
+
+void TestPlayer::aBackendThatCannotLoopSaysSo()
+{
+    auto* backend = new FakeBackend;
+    backend->canLoop = false;
+    Player player(backend);
+    QSignalSpy failed(&player, &Player::failed);
+    QVERIFY(player.playLoop(TestAudio::sineWav(1.0), 0));
+    QCOMPARE(failed.size(), 1);
+    QVERIFY2(failed.constFirst().constFirst().toString().contains(u"cannot loop"_s),
+             qPrintable(failed.constFirst().constFirst().toString()));
+    QVERIFY(!player.isLoopingRegion());
 }
 
 void TestPlayer::volumeCurve()
