@@ -27,8 +27,7 @@ int main(int argc, char* argv[])
     parser.process(app);
 
     const auto studio = Studio::createDefault();
-    MainWindow window(&studio->settings(), &studio->session(), &studio->library(), &studio->player(),
-                      &studio->analysis());
+    MainWindow window(studio->windowParts());
     window.show();
     return QApplication::exec();
 }

@@ -104,6 +104,49 @@ Span span(const Bars& bars, int sampleRate)
             std::llround(bars.count * barFrames)};
 }
 
+Grid grid(double bpm, double downbeatSeconds, qint64 frames, int sampleRate)
+{
+    if (!(bpm >= MusicAnalysis::MinBpm && bpm <= MusicAnalysis::MaxBpm) || !(downbeatSeconds >= 0) || sampleRate <= 0 ||
+        frames <= 0)
+        return {};
+    const Bars first{bpm, downbeatSeconds};
+    return {bpm, downbeatSeconds, double(frames) / sampleRate,
+            int(barsFitting(span(first, sampleRate).first, frames, first.barSeconds() * sampleRate))};
+}
+
+Region snap(const Grid& grid, double fromSeconds, double toSeconds)
+{
+    const double low = std::min(fromSeconds, toSeconds), high = std::max(fromSeconds, toSeconds);
+    if (!grid.isValid())
+        return {low, high};
+    const auto nearest = [](double value, double unit, qint64 least, qint64 most) {
+        return std::clamp(std::llround(value / unit), least, most);
+    };
+    const double bar = grid.barSeconds();
+    const qint64 startBar = nearest(low - grid.downbeatSeconds, bar, 0, grid.bars);
+    const qint64 endBar = nearest(high - grid.downbeatSeconds, bar, 0, grid.bars);
+    if (endBar > startBar)
+        return {grid.downbeatSeconds + double(startBar) * bar, grid.downbeatSeconds + double(endBar) * bar,
+                int(startBar), int(endBar - startBar), 0};
+
+    // Beat lines run on both sides of the first downbeat, as far as the take goes; a hair of slack keeps a line that
+    // falls on the take's very end.
+    const double beat = grid.beatSeconds();
+    constexpr double slack = 1e-9;
+    const auto firstBeat = qint64(std::ceil(-grid.downbeatSeconds / beat - slack));
+    const auto lastBeat = qint64(std::floor((grid.lengthSeconds - grid.downbeatSeconds) / beat + slack));
+    if (lastBeat <= firstBeat)
+        return {low, high};
+    qint64 startBeat = nearest(low - grid.downbeatSeconds, beat, firstBeat, lastBeat);
+    qint64 endBeat = nearest(high - grid.downbeatSeconds, beat, firstBeat, lastBeat);
+    if (endBeat == startBeat && endBeat < lastBeat)
+        ++endBeat;
+    else if (endBeat == startBeat)
+        --startBeat;
+    return {grid.downbeatSeconds + double(startBeat) * beat, grid.downbeatSeconds + double(endBeat) * beat, 0, 0,
+            int(endBeat - startBeat)};
+}
+
 std::optional<AudioCodec::Decoded> cut(const AudioCodec::Decoded& take, const Bars& bars, QString* whyNot)
 {
     if (!(bars.bpm >= MusicAnalysis::MinBpm && bars.bpm <= MusicAnalysis::MaxBpm)) {

@@ -9,7 +9,7 @@
 #include <optional>
 
 /// Loops cut from a take to whole bars, and written as WAV files that samplers and DAWs loop by themselves: the loop
-/// cut's one home, pure functions over decoded audio.
+/// cut's one home, pure functions over decoded audio; and the bars a region chosen on a take's waveform snaps to.
 namespace AudioLoop {
 
 /// The analysis finds the first beat of a bar of four (its downbeat); a loop is cut in those bars.
@@ -34,6 +34,45 @@ struct Bars
     double seconds() const { return count * barSeconds(); }
     int beats() const { return count * BeatsPerBar; }
 };
+
+/// A take's bars as a region chosen on its waveform snaps to them.
+struct Grid
+{
+    double bpm = 0;             ///< the take's tempo (Take::tempo()); 0: none, so nothing to snap to
+    double downbeatSeconds = 0; ///< where bar 0 begins
+    double lengthSeconds = 0;   ///< how long the take is
+    int bars = 0;               ///< how many whole bars the take holds from bar 0, counted as cut() counts them
+
+    bool isValid() const { return bpm > 0; }
+    double barSeconds() const { return Bars{bpm}.barSeconds(); }
+    double beatSeconds() const { return barSeconds() / BeatsPerBar; }
+    friend bool operator==(const Grid&, const Grid&) = default;
+};
+
+/// The grid of a take of `frames` frames at `sampleRate`, at `bpm` with its first downbeat `downbeatSeconds` in. An
+/// invalid grid when there is no tempo (outside MusicAnalysis::MinBpm to MaxBpm) or no audio.
+Grid grid(double bpm, double downbeatSeconds, qint64 frames, int sampleRate);
+
+/// A stretch of a take chosen on its waveform, in seconds from its start.
+struct Region
+{
+    double startSeconds = 0;
+    double endSeconds = 0;
+    int startBar = 0; ///< with `bars`: the first bar, bar 0 being the one that begins at the first downbeat
+    int bars = 0;     ///< whole bars, both edges on bar lines: a loop can be cut from it; 0: not whole bars
+    int beats = 0;    ///< whole beats, both edges on beat lines (a region under about half a bar); 0 otherwise
+
+    double seconds() const { return endSeconds - startSeconds; }
+    friend bool operator==(const Region&, const Region&) = default;
+};
+
+/// The region between `fromSeconds` and `toSeconds` (either order) snapped to `grid`. Each edge goes to the nearest
+/// bar line among the bars the take holds (0 to grid.bars), so that what is chosen is whole bars a loop can be cut
+/// from, and the bar count follows what the hand covered: an edge a few pixels past a line does not add a bar, as
+/// rounding outwards would. When both edges land on the same bar line (a stretch of less than about half a bar), each
+/// goes to the nearest beat line inside the take instead, at least one beat apart. Without a valid grid, or in a take
+/// shorter than two beat lines apart, the stretch as it is.
+Region snap(const Grid& grid, double fromSeconds, double toSeconds);
 
 /// Where `bars` lie in audio at `sampleRate`, each end rounded to a whole frame on its own: bar `start` begins at
 /// frame `first` (downbeat + start bars), and the loop is `frames` long (count bars), whatever the rounding of the

@@ -2,14 +2,19 @@
 
 #include "generation/AnalysisBackfill.h"
 #include "generation/Session.h"
+#include "generation/TakeLoops.h"
+#include "gui/ShortcutsDialog.h"
+#include "gui/compare/CompareStrip.h"
 #include "gui/desktop/MprisService.h"
 #include "gui/history/TakeDelegate.h"
+#include "gui/player/PeaksCache.h"
 #include "gui/settings/SettingsDialog.h"
 #include "library/HistoryModel.h"
 #include "library/LibraryService.h"
 #include "platform/AtomicFile.h"
 #include "platform/FileNames.h"
 #include "platform/Settings.h"
+#include "playback/ComparePlayer.h"
 #include "playback/Player.h"
 #include "ui_MainWindow.h"
 
@@ -17,12 +22,10 @@
 #include <QDesktopServices>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QMessageBox>
 #include <QShortcut>
 #include <QToolButton>
-#include <QtConcurrentRun>
 
 #include <algorithm>
 #include <utility>
@@ -31,8 +34,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int PeakBuckets = 2048;
-
 QString formatDollars(double dollars)
 {
     return u"$"_s + QString::number(dollars, 'f', dollars < 1 ? 3 : 2);
@@ -40,16 +41,25 @@ QString formatDollars(double dollars)
 
 } // namespace
 
-MainWindow::MainWindow(Settings* settings, Session* session, LibraryService* library, Player* player,
-                       AnalysisBackfill* backfill, QWidget* parent)
-    : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>()), m_settings(settings), m_session(session),
-      m_library(library), m_player(player), m_history(new HistoryModel(library, this)),
+MainWindow::MainWindow(const WindowParts& parts, QWidget* parent)
+    : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>()), m_settings(parts.settings),
+      m_session(parts.session), m_library(parts.library), m_player(parts.player), m_compare(parts.compare),
+      m_history(new HistoryModel(parts.library, this)), m_peaks(new PeaksCache(this)),
       m_providerStatus(new QLabel(this)), m_creditsStatus(new QLabel(this)), m_spendStatus(new QLabel(this)),
       m_analysisStatus(new QLabel(this)), m_undoButton(new QToolButton(this))
 {
+    Session* session = parts.session;
+    LibraryService* library = parts.library;
+    Player* player = parts.player;
     m_ui->setupUi(this);
+    // Made after the form, so that its controls come last in the Tab order: after the history's Compare button while
+    // the strip stands where the player was.
+    m_compareStrip = new CompareStrip(this);
     m_ui->historyView->setModel(m_history);
+    m_ui->centralLayout->insertWidget(m_ui->centralLayout->indexOf(m_ui->playerBar), m_compareStrip);
+    m_compareStrip->hide();
     m_ui->playerBar->setPlayer(player);
+    m_ui->playerBar->setLibrary(m_library);
     m_ui->mainSplitter->setStretchFactor(0, 2);
     m_ui->mainSplitter->setStretchFactor(1, 3);
     m_providerStatus->setObjectName(u"providerStatus"_s);
@@ -73,7 +83,12 @@ MainWindow::MainWindow(Settings* settings, Session* session, LibraryService* lib
     auto* generateEnter = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Enter), this);
     connect(generateEnter, &QShortcut::activated, this, &MainWindow::generate);
     auto* playShortcut = new QShortcut(QKeySequence(Qt::Key_Space), this);
-    connect(playShortcut, &QShortcut::activated, player, &Player::togglePlayPause);
+    connect(playShortcut, &QShortcut::activated, this, [this] {
+        if (m_compare->isActive())
+            m_compare->togglePlayPause(); // every take of the comparison, together
+        else
+            m_player->togglePlayPause();
+    });
     auto* searchShortcut = new QShortcut(QKeySequence::Find, this);
     connect(searchShortcut, &QShortcut::activated, m_ui->historyView, &HistoryView::focusSearch);
     auto* undoShortcut = new QShortcut(QKeySequence::Undo, this);
@@ -82,6 +97,7 @@ MainWindow::MainWindow(Settings* settings, Session* session, LibraryService* lib
     connect(m_ui->promptPanel, &PromptPanel::generateRequested, this, &MainWindow::generate);
     connect(m_ui->settingsAction, &QAction::triggered, this, [this] { openSettings(false); });
     connect(m_ui->quitAction, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->shortcutsAction, &QAction::triggered, this, [this] { ShortcutsDialog(this).exec(); });
     connect(m_ui->aboutAction, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About MusicGen Studio"),
                            tr("<h3>MusicGen Studio %1</h3><p>Make music clips from text prompts with Segmind's "
@@ -91,26 +107,32 @@ MainWindow::MainWindow(Settings* settings, Session* session, LibraryService* lib
     connectSession();
     connectLibrary();
     connectHistory();
-    connectBackfill(backfill);
+    connectBackfill(parts.backfill);
+    connectCompare();
     // The desktop's media keys and controls: next and previous select the take in the history and load it.
     auto* mpris = new MprisService(QDBusConnection::sessionBus(), this, player, library, m_history);
     connect(mpris, &MprisService::takeRequested, this, [this](const Take& take, bool start) {
         m_ui->historyView->selectTake(take.id);
+        leaveCompare();
         play(take, start);
     });
 
     connect(m_ui->playerBar, &PlayerBar::deviceChosen, this, [this](const QByteArray& id) {
         m_player->setOutputDevice(id);
+        m_compare->setOutputDevice(id);
         m_settings->setOutputDeviceId(id);
     });
+    connect(m_ui->playerBar, &PlayerBar::exportLoopRequested, this, &MainWindow::exportLoop);
+    connect(m_ui->playerBar, &PlayerBar::loopFailed, this, &MainWindow::showNotice);
     connect(player, &Player::failed, this,
             [this](const QString& message) { showNotice(tr("Cannot play this take: %1").arg(message)); });
 
     m_arrivalTimer.setSingleShot(true);
     m_arrivalTimer.setInterval(0);
     connect(&m_arrivalTimer, &QTimer::timeout, this, [this] {
+        // A new take does not cut into a comparison: it is loaded, ready for when the comparison ends.
         if (m_newestArrival)
-            play(*std::exchange(m_newestArrival, std::nullopt), m_settings->autoPlay());
+            play(*std::exchange(m_newestArrival, std::nullopt), m_settings->autoPlay() && !m_compare->isActive());
     });
     m_undoTimer.setSingleShot(true);
     m_undoTimer.setInterval(10000);
@@ -134,6 +156,7 @@ void MainWindow::restoreLastState()
     m_ui->promptPanel->setRequest({m_settings->lastPrompt(), m_settings->lastDuration(), m_settings->lastSeed()});
     m_ui->promptPanel->setNewSeedForEveryTake(m_settings->newSeedEveryTake());
     m_ui->promptPanel->setTakesPerClick(m_settings->parallelTakes());
+    m_ui->historyView->setAuditionOnSelect(m_settings->auditionOnSelect());
     m_ui->playerBar->selectDevice(m_settings->outputDeviceId());
     restoreGeometry(m_settings->windowGeometry());
     restoreState(m_settings->windowState());
@@ -165,6 +188,7 @@ void MainWindow::connectLibrary()
     connect(m_library, &LibraryService::takeChanged, this, [this](const Take& take) {
         if (m_player->currentTakeId() == take.id)
             showNowPlaying(take); // a tempo corrected or a take analysed while it plays
+        m_compareStrip->updateTake(take);
     });
     connect(m_library, &LibraryService::failed, this, &MainWindow::showNotice);
     connect(m_library, &LibraryService::reindexed, this, &MainWindow::showNotice);
@@ -174,12 +198,31 @@ void MainWindow::connectLibrary()
     connect(m_library, &LibraryService::exported, this, [this](const Take&, const QString& path) {
         statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
     });
+    connect(m_library, &LibraryService::loopExported, this, [this](const Take&, const QString& path) {
+        statusBar()->showMessage(tr("Loop saved to %1 and kept in the history").arg(QDir::toNativeSeparators(path)),
+                                 8000);
+    });
 }
 
 void MainWindow::connectHistory()
 {
     HistoryView* history = m_ui->historyView;
-    connect(history, &HistoryView::playRequested, this, [this](const Take& take) { play(take, true); });
+    connect(history, &HistoryView::playRequested, this, [this](const Take& take) {
+        leaveCompare(); // the musician chose one take to hear
+        play(take, true);
+    });
+    connect(history, &HistoryView::compareRequested, this, &MainWindow::startCompare);
+    connect(history, &HistoryView::auditionRequested, this, [this](const Take& take) {
+        if (m_compare->isActive())
+            return; // while takes are compared, 1–4 choose what is heard
+        if (take.id == m_player->currentTakeId()) {
+            m_player->play();
+            return;
+        }
+        // The same moment of the music in the next take; a take shorter than that plays from its start.
+        const qint64 at = m_player->position();
+        play(take, true, at < qint64(take.actualDuration * 1000) ? at : 0);
+    });
     connect(history, &HistoryView::favouriteToggled, m_library,
             [this](const Take& take) { m_library->setFavourite(take.id, !take.favourite); });
     connect(history, &HistoryView::sameAgainRequested, m_session,
@@ -246,13 +289,15 @@ void MainWindow::generate()
 void MainWindow::onTakeAdded(const Take& take)
 {
     m_ui->historyView->selectTake(take.id);
+    if (take.loopBars > 0)
+        return; // a loop exported or dragged out: its parent keeps playing, its region there for the next loop
     // Takes that land together (several per click) would each cut the previous one off after a moment and cost
     // the player a pipeline change each: only the newest is loaded, once the burst has been handled.
     m_newestArrival = take;
     m_arrivalTimer.start();
 }
 
-void MainWindow::play(const Take& take, bool start)
+void MainWindow::play(const Take& take, bool start, qint64 startMs)
 {
     const QString path = m_library->audioPath(take);
     if (take.audioMissing || !QFileInfo::exists(path)) {
@@ -261,7 +306,7 @@ void MainWindow::play(const Take& take, bool start)
                        .arg(QDir::toNativeSeparators(path)));
         return;
     }
-    m_player->load(take.id, path, start);
+    m_player->load(take.id, path, start, startMs);
     showNowPlaying(take);
     loadPeaks(take);
 }
@@ -272,33 +317,92 @@ void MainWindow::showNowPlaying(const Take& take)
                       tr("seed %1").arg(take.seed)};
     parts << TakeDelegate::chipsOf(take);
     m_ui->playerBar->setNowPlaying(parts.join(u" · "_s));
+    m_ui->playerBar->setTake(take);
 }
 
 void MainWindow::loadPeaks(const Take& take)
 {
-    if (const auto cached = m_peaks.constFind(take.id); cached != m_peaks.cend()) {
-        m_ui->playerBar->setPeaks(*cached);
+    m_ui->playerBar->clearPeaks();
+    m_peaks->request(take.id, m_library->audioPath(take), [this, id = take.id](const AudioCodec::Peaks& peaks) {
+        if (m_player->currentTakeId() == id)
+            m_ui->playerBar->setPeaks(peaks);
+    });
+}
+
+void MainWindow::connectCompare()
+{
+    m_compareStrip->setPlayer(m_compare);
+    m_compare->setOutputDevice(m_settings->outputDeviceId());
+    connect(m_compareStrip, &CompareStrip::leaveRequested, this, &MainWindow::leaveCompare);
+    connect(m_compare, &ComparePlayer::failed, this,
+            [this](const QString& message) { showNotice(tr("Cannot compare these takes: %1").arg(message)); });
+    // The comparison's keys work wherever the focus is but in a text field, which keeps digits and letters for
+    // itself; they exist only while takes are compared, so F and the digits mean nothing else meanwhile.
+    for (int slot = 0; slot < ComparePlayer::MaxSlots; ++slot) {
+        auto* shortcut = new QShortcut(QKeySequence(Qt::Key_1 + slot), this);
+        connect(shortcut, &QShortcut::activated, this, [this, slot] {
+            if (slot < m_compare->slotCount())
+                m_compare->switchTo(slot);
+        });
+        m_compareShortcuts.append(shortcut);
+    }
+    auto* leave = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    connect(leave, &QShortcut::activated, this, &MainWindow::leaveCompare);
+    auto* star = new QShortcut(QKeySequence(Qt::Key_F), this);
+    connect(star, &QShortcut::activated, this, [this] {
+        if (const std::optional<Take> heard = m_compareStrip->heardTake())
+            m_library->setFavourite(heard->id, !heard->favourite);
+    });
+    m_compareShortcuts << leave << star;
+    for (QShortcut* shortcut : std::as_const(m_compareShortcuts))
+        shortcut->setEnabled(false);
+}
+
+void MainWindow::startCompare(const QList<Take>& takes)
+{
+    QList<ComparePlayer::Slot> compared;
+    for (const Take& take : takes) {
+        const QString path = m_library->audioPath(take);
+        if (take.audioMissing || !QFileInfo::exists(path)) {
+            showNotice(tr("The audio of “%1” is missing (%2), so it cannot be compared. Leave it out of the "
+                          "selection, or use “Same settings again” to make it anew.")
+                           .arg(take.prompt.simplified().left(40), QDir::toNativeSeparators(path)));
+            return;
+        }
+        compared.append({take.id, path, take.loudnessLufs});
+    }
+    m_player->pause();
+    m_compare->setVolume(m_player->volume());
+    if (QString error; !m_compare->start(compared, &error)) {
+        showNotice(error);
         return;
     }
-    m_ui->playerBar->clearPeaks();
-    const QString path = m_library->audioPath(take);
-    const QString id = take.id;
-    auto* watcher = new QFutureWatcher<std::optional<AudioCodec::Peaks>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, id] {
-        watcher->deleteLater();
-        const auto peaks = watcher->result();
-        if (!peaks)
-            return;
-        if (m_peaks.size() > 64)
-            m_peaks.clear();
-        m_peaks.insert(id, *peaks);
-        if (m_player->currentTakeId() == id)
-            m_ui->playerBar->setPeaks(*peaks);
-    });
-    watcher->setFuture(QtConcurrent::run([path] {
-        const std::optional<QByteArray> audio = AtomicFile::read(path);
-        return audio ? AudioCodec::peaks(*audio, PeakBuckets) : std::nullopt;
-    }));
+    m_compareStrip->showTakes(takes);
+    for (int slot = 0; slot < takes.size(); ++slot) {
+        const Take& take = takes.at(slot);
+        m_peaks->request(take.id, compared.at(slot).audioPath,
+                         [this, slot, id = take.id](const AudioCodec::Peaks& peaks) {
+                             if (m_compare->takeIdAt(slot) == id)
+                                 m_compareStrip->setPeaks(slot, peaks);
+                         });
+    }
+    m_ui->playerBar->hide();
+    m_compareStrip->show();
+    for (QShortcut* shortcut : std::as_const(m_compareShortcuts))
+        shortcut->setEnabled(true);
+    statusBar()->showMessage(
+        tr("Comparing: 1–%1 switch takes, Space pauses, F stars the take heard, Esc leaves").arg(takes.size()), 10000);
+}
+
+void MainWindow::leaveCompare()
+{
+    if (!m_compare->isActive())
+        return;
+    m_compare->leave();
+    for (QShortcut* shortcut : std::as_const(m_compareShortcuts))
+        shortcut->setEnabled(false);
+    m_compareStrip->hide();
+    m_ui->playerBar->show();
 }
 
 void MainWindow::openSettings(bool focusKey)
@@ -319,6 +423,7 @@ void MainWindow::openSettings(bool focusKey)
     else
         m_session->applySettings();
     m_ui->promptPanel->setTakesPerClick(m_settings->parallelTakes());
+    m_ui->historyView->setAuditionOnSelect(m_settings->auditionOnSelect());
     updateStatus();
 }
 
@@ -341,20 +446,32 @@ void MainWindow::undoDelete()
     statusBar()->showMessage(tr("Restored"), 4000);
 }
 
+QString MainWindow::askExportPath(const QString& title, const QString& name, AudioFormat format)
+{
+    const QString extension = audioFormatExtension(format);
+    const QString path =
+        QFileDialog::getSaveFileName(this, title, QDir(m_settings->favouritesDir()).filePath(name + u'.' + extension),
+                                     tr("Audio (*.wav *.flac *.ogg *.mp3)"));
+    // A name without one of the four extensions gets the suggested one, which then says the format.
+    return path.isEmpty() || audioFormatFromName(path) != AudioFormat::Unknown ? path : path + u'.' + extension;
+}
+
 void MainWindow::exportTake(const Take& take)
 {
-    const AudioFormat format = m_settings->exportFormat();
-    const QString extension = audioFormatExtension(format);
-    const QString suggested =
-        QDir(m_settings->favouritesDir())
-            .filePath(FileNames::fromTemplate(m_settings->fileNameTemplate(), take) + u'.' + extension);
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export take"), suggested, tr("Audio (*.wav *.flac *.ogg *.mp3)"));
-    if (path.isEmpty())
-        return;
-    const AudioFormat chosen = audioFormatFromName(path);
-    m_library->exportTake(take.id, chosen == AudioFormat::Unknown ? path + u'.' + extension : path,
-                          chosen == AudioFormat::Unknown ? format : chosen);
+    const QString path = askExportPath(tr("Export take"), FileNames::fromTemplate(m_settings->fileNameTemplate(), take),
+                                       m_settings->exportFormat());
+    if (!path.isEmpty())
+        m_library->exportTake(take.id, path, audioFormatFromName(path));
+}
+
+void MainWindow::exportLoop(const TakeLoops::Loop& loop)
+{
+    // WAV first: its smpl and acid chunks make samplers and DAWs loop it by themselves.
+    const QString name = FileNames::fromTemplate(
+        LibraryService::loopNameTemplate(m_settings->fileNameTemplate(), loop.recipe.loopBars), loop.recipe);
+    const QString path = askExportPath(tr("Export loop"), name, AudioFormat::Wav);
+    if (!path.isEmpty())
+        m_library->addLoop(loop.recipe, loop.wav, path, audioFormatFromName(path));
 }
 
 void MainWindow::showInFolder(const Take& take)

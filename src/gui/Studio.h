@@ -1,5 +1,8 @@
 #pragma once
 
+#include "gui/MainWindow.h"
+#include "playback/ComparePlayer.h"
+
 #include <QObject>
 #include <QString>
 
@@ -15,9 +18,9 @@ class Session;
 class Settings;
 
 /// The app's parts, built and wired once, in dependency order: settings, the network gateway, the library service,
-/// the keychain, the session, the player, and the analysis of takes kept before the app measured tempo and key
-/// (started at once, in the background). It owns them; the window is handed the parts it uses, never this.
-/// The app builds it from the standard locations; tests build it in a temporary folder with a fake player backend.
+/// the keychain, the session, the player and the compare player, and the analysis of takes kept before the app measured
+/// tempo and key (started at once, in the background). It owns them; the window is handed the parts it uses, never
+/// this. The app builds it from the standard locations; tests build it in a temporary folder with fake player backends.
 class Studio final : public QObject
 {
     Q_OBJECT
@@ -32,7 +35,9 @@ public:
     /// Uses the standard locations (XDG folders) and the real audio player.
     static std::unique_ptr<Studio> createDefault();
 
-    Studio(const Paths& paths, std::unique_ptr<PlayerBackend> playerBackend, QObject* parent = nullptr);
+    /// `compareBackends` makes the players of the compare player's slots; none: real ones (MediaPlayerBackend).
+    Studio(const Paths& paths, std::unique_ptr<PlayerBackend> playerBackend,
+           ComparePlayer::BackendFactory compareBackends = {}, QObject* parent = nullptr);
     ~Studio() override;
 
     Settings& settings() const { return *m_settings; }
@@ -40,6 +45,9 @@ public:
     Session& session() const { return *m_session; }
     Player& player() const { return *m_player; }
     AnalysisBackfill& analysis() const { return *m_analysis; }
+    ComparePlayer& compare() const { return *m_compare; }
+    /// What the window is handed.
+    WindowParts windowParts() const { return {m_settings, m_session, m_library, m_player, m_compare, m_analysis}; }
 
 private:
     Settings* m_settings;
@@ -47,6 +55,7 @@ private:
     LibraryService* m_library;
     KeyStore* m_keyStore;
     Player* m_player;
+    ComparePlayer* m_compare;
     Session* m_session;
     AnalysisBackfill* m_analysis;
 };

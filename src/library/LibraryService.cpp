@@ -3,6 +3,7 @@
 #include "library/ClipFile.h"
 #include "library/Favourites.h"
 #include "library/Library.h"
+#include "platform/FileNames.h"
 
 #include <QDir>
 
@@ -234,8 +235,8 @@ void LibraryService::prepareDragCopy(const QString& id)
         const QByteArray audio = take ? library.readAudio(*take, &error) : QByteArray();
         const std::optional<QString> path =
             audio.isEmpty() ? std::nullopt
-                            : Favourites::saveDragCopy(m_root + u"/drag"_s, library.options().fileNameTemplate, *take,
-                                                       audio, DragCopiesKept, &error);
+                            : Favourites::saveDragCopy(dragFolder(), library.options().fileNameTemplate, *take, audio,
+                                                       DragCopiesKept, &error);
         if (path)
             report(&LibraryService::dragCopyReady, *take, *path);
         else
@@ -253,4 +254,40 @@ void LibraryService::keepDragCopy(const QString& path)
                       "copies: save it into your project to be safe.")
                        .arg(QDir::toNativeSeparators(path), error));
     });
+}
+
+void LibraryService::addLoop(const Take& recipe, const QByteArray& wav, const QString& path, AudioFormat format)
+{
+    post([this, recipe, wav, path, format](Library& library) {
+        QString error;
+        if (const std::optional<Take> kept = library.addDerived(recipe, wav, path, format, true, &error))
+            report(&LibraryService::loopExported, *kept, path);
+        else
+            report(&LibraryService::failed, tr("The loop could not be exported: %1").arg(error));
+    });
+}
+
+void LibraryService::prepareLoopDragCopy(const Take& recipe, const QByteArray& wav)
+{
+    post([this, recipe, wav](Library& library) {
+        QString error;
+        const QString nameTemplate = loopNameTemplate(library.options().fileNameTemplate, recipe.loopBars);
+        if (const std::optional<QString> path =
+                Favourites::saveDragCopy(dragFolder(), nameTemplate, recipe, wav, DragCopiesKept, &error))
+            report(&LibraryService::loopDragCopyReady, recipe, *path);
+        else
+            qWarning("LibraryService: a loop of take %s cannot be dragged out: %s", qUtf8Printable(recipe.parentId),
+                     qUtf8Printable(error));
+    });
+}
+
+QString LibraryService::dragFolder() const
+{
+    return m_root + u"/drag"_s;
+}
+
+QString LibraryService::loopNameTemplate(const QString& fileNameTemplate, int bars)
+{
+    const QString base = fileNameTemplate.trimmed().isEmpty() ? QString(FileNames::DefaultTemplate) : fileNameTemplate;
+    return base + u"_%1-bar-loop"_s.arg(bars);
 }

@@ -76,6 +76,24 @@ public:
     /// until the musician deletes it (Favourites::keepDragCopy). When that cannot be noted, `failed` says so.
     void keepDragCopy(const QString& path);
 
+    // Loops. The cut (TakeLoops::make) belongs to generation, which the library may not use, since it measures the
+    // loop with analysis: the window cuts a loop in Qt's pool, reading the parent's audio there too, and hands the
+    // finished loop, its recipe and its WAV, to these, which write it on the writer thread like every other take.
+
+    /// Writes the loop `wav` (made from one of the library's takes; `recipe` says which, see TakeLoops::Loop) to
+    /// `path` as `format` (Unknown: from the extension), replacing a file there as exportTake() does, then keeps it as
+    /// a take linked to its parent (Library::addDerived): takeAdded and loopExported follow. When the file cannot be
+    /// written nothing is kept, and `failed` says why and what to do.
+    void addLoop(const Take& recipe, const QByteArray& wav, const QString& path, AudioFormat format);
+    /// Makes the file a drag of a loop not kept yet hands over (loopDragCopyReady follows): the loop's WAV tagged with
+    /// its recipe, named by loopNameTemplate(), among the drag copies in <root>/drag (Favourites::saveDragCopy). When
+    /// the drop is taken, keepDragCopy() and addLoop() with that path keep both. A copy that cannot be made is only
+    /// logged: the region then does not drag out.
+    void prepareLoopDragCopy(const Take& recipe, const QByteArray& wav);
+    /// The file-name template of a loop's files: `fileNameTemplate` (FileNames::DefaultTemplate when blank) followed
+    /// by the bars, "…_4-bar-loop", so that a loop is told apart from its parent and from loops of other lengths.
+    static QString loopNameTemplate(const QString& fileNameTemplate, int bars);
+
 signals:
     void takeAdded(const Take& take);
     /// Favourite, trash, restore, rating, tags, note: the take as it is now.
@@ -84,6 +102,10 @@ signals:
     void exported(const Take& take, const QString& path);
     /// The drag copy of `take`, as it was when the copy was made, is ready at `path`.
     void dragCopyReady(const Take& take, const QString& path);
+    /// addLoop() wrote the loop to `path` and kept it as the take `loop`.
+    void loopExported(const Take& loop, const QString& path);
+    /// The drag copy of the loop `recipe` (as prepareLoopDragCopy() was given it) is ready at `path`.
+    void loopDragCopyReady(const Take& recipe, const QString& path);
     /// The index changed on disk since the last look: another process (musicgen-cli) wrote to it, or this
     /// service's own writer did. Listeners that show takes re-read what they may have missed.
     void changedOnDisk();
@@ -99,6 +121,8 @@ private:
     /// Runs `edit` on the writer thread; its error, if it fails, is reported as `failed`.
     void change(std::function<bool(Library&, QString*)> edit);
     void pollForChanges();
+    /// Where drag copies are made: <root>/drag.
+    QString dragFolder() const;
     /// Writer thread: runs the full check open() left owed, and repairs a damaged index as the opening would.
     void checkInFull();
     /// The writer repaired a damaged index (`repaired` says how it went): the reader connects to the new one.

@@ -69,6 +69,7 @@ const QList<Entry>& table()
         {"retries", constant(2), [](const QVariant& v) { return isIntIn(v, 0, 10); }},
         {"parallelTakes", constant(1), [](const QVariant& v) { return isIntIn(v, 1, 4); }},
         {"autoPlay", constant(true), isBool},
+        {"auditionOnSelect", constant(true), isBool},
         {"outputDevice", constant(QByteArray()), isAnything},
         {"favouritesDir", [] { return QVariant(AppPaths::defaultFavouritesDir()); }, isNonEmptyString},
         {"fileNameTemplate", constant(QString(FileNames::DefaultTemplate)), isNonEmptyString},
@@ -268,6 +269,14 @@ bool Settings::autoPlay() const
 void Settings::setAutoPlay(bool on)
 {
     write("autoPlay", on);
+}
+bool Settings::auditionOnSelect() const
+{
+    return read("auditionOnSelect").toBool();
+}
+void Settings::setAuditionOnSelect(bool on)
+{
+    write("auditionOnSelect", on);
 }
 QByteArray Settings::outputDeviceId() const
 {

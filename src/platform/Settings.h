@@ -74,6 +74,9 @@ public:
     void setParallelTakes(int takes);
     bool autoPlay() const;
     void setAutoPlay(bool on);
+    /// Whether moving through the history with the arrow keys plays each take, from where the one before was.
+    bool auditionOnSelect() const;
+    void setAuditionOnSelect(bool on);
     QByteArray outputDeviceId() const; ///< empty: the system default
     void setOutputDeviceId(const QByteArray& id);
     QString favouritesDir() const;

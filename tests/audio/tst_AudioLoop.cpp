@@ -83,6 +83,10 @@ private slots:
     void refusesBarsTheTakeDoesNotHold();
     void wavLoopsInSamplersAndDaws_data();
     void wavLoopsInSamplersAndDaws();
+    void gridCountsTheBarsACutAccepts_data();
+    void gridCountsTheBarsACutAccepts();
+    void regionsSnapToBarsThenBeats_data();
+    void regionsSnapToBarsThenBeats();
 };
 
 void TestAudioLoop::cutsWholeBarsFromTheBarAsked_data()
@@ -338,6 +342,88 @@ void TestAudioLoop::wavLoopsInSamplersAndDaws()
     QCOMPARE(taggedChunks.at("smpl"), smpl);
     QCOMPARE(taggedChunks.at("acid"), acid);
     QCOMPARE(AudioTags::read(*tagged)->bpm, tags.bpm);
+}
+
+void TestAudioLoop::gridCountsTheBarsACutAccepts_data()
+{
+    QTest::addColumn<double>("bpm");
+    QTest::addColumn<double>("downbeat");
+    QTest::addColumn<double>("seconds");
+    QTest::addColumn<int>("sampleRate");
+    QTest::addColumn<int>("bars");
+    QTest::newRow("120 BPM, 12 s, downbeat at 0.25 s") << 120.0 << 0.25 << 12.0 << 32000 << 5;
+    QTest::newRow("120 BPM, bars that fill the take exactly") << 120.0 << 0.0 << 12.0 << 32000 << 6;
+    QTest::newRow("123.45 BPM at 44.1 kHz") << 123.45 << 0.61 << 30.0 << 44100 << 15;
+    QTest::newRow("a take shorter than a bar") << 120.0 << 0.0 << 1.6 << 32000 << 0;
+}
+
+void TestAudioLoop::gridCountsTheBarsACutAccepts()
+{
+    QFETCH(double, bpm);
+    QFETCH(double, downbeat);
+    QFETCH(double, seconds);
+    QFETCH(int, sampleRate);
+    QFETCH(int, bars);
+    const auto frames = qint64(std::llround(seconds * sampleRate));
+    const AudioLoop::Grid grid = AudioLoop::grid(bpm, downbeat, frames, sampleRate);
+    QVERIFY(grid.isValid());
+    QCOMPARE(grid.bars, bars);
+    QCOMPARE(grid.lengthSeconds, seconds);
+    QCOMPARE(grid.barSeconds(), 240.0 / bpm);
+    QCOMPARE(grid.beatSeconds(), 60.0 / bpm);
+
+    // The bars the grid counts are exactly those the cut takes: all of them, and not one more.
+    const AudioCodec::Decoded take{std::vector<float>(size_t(frames), 0.25F), sampleRate, 1};
+    if (bars > 0)
+        QVERIFY(AudioLoop::cut(take, {bpm, downbeat, bars, 0}));
+    QVERIFY(!AudioLoop::cut(take, {bpm, downbeat, bars + 1, 0}));
+
+    QVERIFY(!AudioLoop::grid(0, downbeat, frames, sampleRate).isValid()); // no tempo
+    QVERIFY(!AudioLoop::grid(bpm, downbeat, 0, sampleRate).isValid());    // no audio
+}
+
+void TestAudioLoop::regionsSnapToBarsThenBeats_data()
+{
+    QTest::addColumn<double>("bpm");
+    QTest::addColumn<double>("downbeat");
+    QTest::addColumn<double>("from");
+    QTest::addColumn<double>("to");
+    QTest::addColumn<double>("start");
+    QTest::addColumn<double>("end");
+    QTest::addColumn<int>("startBar");
+    QTest::addColumn<int>("bars");
+    QTest::addColumn<int>("beats");
+    // At 120 BPM a bar is 2 s and a beat 0.5 s; the takes are 12 s long.
+    QTest::newRow("two bars from bar 1") << 120.0 << 0.25 << 2.4 << 6.1 << 2.25 << 6.25 << 1 << 2 << 0;
+    QTest::newRow("dragged leftwards") << 120.0 << 0.25 << 6.1 << 2.4 << 2.25 << 6.25 << 1 << 2 << 0;
+    QTest::newRow("a hair past a bar line adds no bar") << 120.0 << 0.25 << 2.3 << 4.3 << 2.25 << 4.25 << 1 << 1 << 0;
+    QTest::newRow("from before the first downbeat") << 120.0 << 0.25 << 0.0 << 1.5 << 0.25 << 2.25 << 0 << 1 << 0;
+    QTest::newRow("past the last whole bar") << 120.0 << 0.25 << 8.0 << 12.0 << 8.25 << 10.25 << 4 << 1 << 0;
+    QTest::newRow("under half a bar: beats") << 120.0 << 0.25 << 2.3 << 3.2 << 2.25 << 3.25 << 0 << 0 << 2;
+    QTest::newRow("a sliver is one beat") << 120.0 << 0.25 << 2.3 << 2.35 << 2.25 << 2.75 << 0 << 0 << 1;
+    QTest::newRow("beats before the first downbeat") << 120.0 << 0.8 << 0.2 << 0.6 << 0.3 << 0.8 << 0 << 0 << 1;
+    QTest::newRow("a sliver at the very end") << 120.0 << 0.0 << 11.9 << 12.0 << 11.5 << 12.0 << 0 << 0 << 1;
+    QTest::newRow("no tempo: as dragged") << 0.0 << 0.0 << 3.2 << 1.1 << 1.1 << 3.2 << 0 << 0 << 0;
+}
+
+void TestAudioLoop::regionsSnapToBarsThenBeats()
+{
+    QFETCH(double, bpm);
+    QFETCH(double, downbeat);
+    QFETCH(double, from);
+    QFETCH(double, to);
+    QFETCH(int, startBar);
+    QFETCH(int, bars);
+    QFETCH(int, beats);
+    const AudioLoop::Grid grid = AudioLoop::grid(bpm, downbeat, 12 * 32000, 32000);
+    const AudioLoop::Region region = AudioLoop::snap(grid, from, to);
+    QTEST(region.startSeconds, "start");
+    QTEST(region.endSeconds, "end");
+    QCOMPARE(region.startBar, startBar);
+    QCOMPARE(region.bars, bars);
+    QCOMPARE(region.beats, beats);
+    if (bars > 0) // whole bars: exactly the audio a loop of those bars is cut from
+        QCOMPARE(region.seconds(), AudioLoop::Bars({bpm, downbeat, bars, startBar}).seconds());
 }
 
 QTEST_GUILESS_MAIN(TestAudioLoop)

@@ -197,9 +197,9 @@ void TestCliLoop::otherFormatsCarryTempoAndKey()
                    {"loop.mp3", AudioFormat::Mp3},
                    {"loop", AudioFormat::Wav}};
     for (const auto& [name, format] : written) {
-        QFile file(path(QString::fromLatin1(name)));
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QByteArray bytes = file.readAll();
+        QFile loop(path(QString::fromLatin1(name)));
+        QVERIFY(loop.open(QIODevice::ReadOnly));
+        const QByteArray bytes = loop.readAll();
         QCOMPARE(sniffAudioFormat(bytes), format);
         const auto tags = AudioTags::read(bytes);
         QVERIFY(tags);

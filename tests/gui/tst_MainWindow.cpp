@@ -12,6 +12,7 @@
 #include "library/Library.h"
 #include "library/LibraryService.h"
 #include "platform/Settings.h"
+#include "playback/Player.h"
 
 #include <QAction>
 #include <QApplication>
@@ -65,6 +66,7 @@ private slots:
     void theFormIsRememberedAcrossRestarts();
     void authenticationErrorOpensSettingsAtTheKey();
     void testKeyReportsValidAndInvalid();
+    void arrowKeysAuditionFromTheSamePosition();
 
 private:
     void open(Settings::ProviderChoice provider);
@@ -110,8 +112,7 @@ void TestMainWindow::open(Settings::ProviderChoice provider)
     m_backend = backend.get();
     m_studio = std::make_unique<Studio>(Studio::Paths{m_home->filePath(u"data"_s), m_home->filePath(u"settings.ini"_s)},
                                         std::move(backend));
-    m_window = std::make_unique<MainWindow>(&m_studio->settings(), &m_studio->session(), &m_studio->library(),
-                                            &m_studio->player(), &m_studio->analysis());
+    m_window = std::make_unique<MainWindow>(m_studio->windowParts());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
 }
@@ -508,6 +509,67 @@ void TestMainWindow::testKeyReportsValidAndInvalid()
     const auto requests = m_server->requests();
     QCOMPARE(requests.at(requests.size() - 2).header("x-api-key"), QByteArray("sg-good"));
     QCOMPARE(requests.constLast().header("x-api-key"), QByteArray("sg-bad"));
+}
+
+void TestMainWindow::arrowKeysAuditionFromTheSamePosition()
+{
+    {
+        Library library(m_home->filePath(u"data"_s));
+        QVERIFY(library.open().ok);
+        QVERIFY(library.add(TestTakes::result(u"one idea, short"_s, 3, 1, u"offline", 1.0)));
+        for (int seed = 2; seed >= 1; --seed)
+            QVERIFY(library.add(TestTakes::result(u"one idea"_s, seed, 4, u"offline", 4.0)));
+    }
+    open(Settings::ProviderChoice::Offline);
+    HistoryModel* history = m_window->historyModel();
+    QCOMPARE(history->rowCount(), 3);
+    const auto pathOf = [this, history](int row) {
+        return QUrl::fromLocalFile(m_studio->library().audioPath(history->takeAt(row)));
+    };
+    auto* list = find<QListView>("historyList");
+    list->setCurrentIndex(history->index(0));
+    list->setFocus();
+    QTRY_COMPARE(QApplication::focusWidget(), list);
+    m_backend->calls.clear();
+    QTest::keyClick(list, Qt::Key_Return);
+    QCOMPARE(m_backend->calls, (QStringList{u"source"_s, u"play"_s})); // from the start
+    m_backend->playTo(2500);
+    m_backend->calls.clear();
+    QTest::keyClick(list, Qt::Key_Down);
+    QCOMPARE(m_studio->player().currentTakeId(), history->takeAt(1).id);
+    QCOMPARE(m_backend->source, pathOf(1));
+    QCOMPARE(m_backend->calls, (QStringList{u"source"_s, u"seek 2500"_s, u"play"_s})); // the same moment
+    QTRY_VERIFY(find<QLabel>("nowPlayingLabel")->text().contains(u"seed 2"_s));
+    // A take shorter than that moment plays from its start.
+    m_backend->calls.clear();
+    QTest::keyClick(list, Qt::Key_Down);
+    QCOMPARE(m_backend->source, pathOf(2));
+    QCOMPARE(m_backend->calls, (QStringList{u"source"_s, u"play"_s}));
+    // Enter plays from the start wherever the take before was.
+    QTest::keyClick(list, Qt::Key_Up);
+    m_backend->playTo(3000);
+    m_backend->calls.clear();
+    QTest::keyClick(list, Qt::Key_Return);
+    QCOMPARE(m_backend->source, pathOf(1));
+    QCOMPARE(m_backend->calls, (QStringList{u"source"_s, u"play"_s}));
+
+    // Off in the settings, the keys only move.
+    QTimer::singleShot(0, this, [] {
+        auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        dialog->findChild<QCheckBox*>(u"auditionCheck"_s)->setChecked(false);
+        dialog->accept();
+    });
+    m_window->findChild<QAction*>(u"settingsAction"_s)->trigger();
+    QVERIFY(!m_studio->settings().auditionOnSelect());
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    m_backend->calls.clear();
+    QTest::keyClick(list, Qt::Key_Up);
+    QCOMPARE(list->currentIndex().row(), 0);
+    QCOMPARE(m_backend->calls, QStringList());
+    QCOMPARE(m_backend->source, pathOf(1));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -136,8 +136,7 @@ void TestMprisService::init()
     m_backend = backend.get();
     m_studio = std::make_unique<Studio>(Studio::Paths{m_home->filePath(u"data"_s), m_home->filePath(u"settings.ini"_s)},
                                         std::move(backend));
-    m_window = std::make_unique<MainWindow>(&m_studio->settings(), &m_studio->session(), &m_studio->library(),
-                                            &m_studio->player(), &m_studio->analysis());
+    m_window = std::make_unique<MainWindow>(m_studio->windowParts());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QCOMPARE(m_window->historyModel()->rowCount(), 3);

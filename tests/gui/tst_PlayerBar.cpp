@@ -1,8 +1,11 @@
 #include "FakePlayerBackend.h"
 #include "gui/Theme.h"
 #include "gui/player/PlayerBar.h"
+#include "gui/player/WaveformView.h"
 #include "playback/Player.h"
 
+#include <QAction>
+#include <QSignalSpy>
 #include <QTest>
 #include <QToolButton>
 
@@ -33,7 +36,8 @@ QImage imageOf(const QIcon& icon)
 
 } // namespace
 
-/// The transport's buttons draw real icons (the theme's or the app's own), not glyphs a font may lack.
+/// The transport's buttons draw real icons (the theme's or the app's own), not glyphs a font may lack; the waveform's
+/// region and its actions (tst_RegionLoop has its loop, cut, exported and dragged out, over a real library).
 class TestPlayerBar final : public QObject
 {
     Q_OBJECT
@@ -43,6 +47,7 @@ private slots:
     void transportButtonsShowIcons();
     void playShowsPauseWhilePlaying();
     void theAppsOwnIconsFollowThePalette();
+    void theRegionAndItsActions();
 };
 
 void TestPlayerBar::transportButtonsShowIcons_data()
@@ -129,6 +134,55 @@ void TestPlayerBar::theAppsOwnIconsFollowThePalette()
     QVERIFY2(inkOf() < 40, qPrintable(QString::number(inkOf())));
     bar.setPalette(dark);
     QVERIFY2(inkOf() > 200, qPrintable(QString::number(inkOf())));
+}
+
+void TestPlayerBar::theRegionAndItsActions()
+{
+    PlayerBar bar;
+    auto* backend = new FakePlayerBackend;
+    backend->length = 12'000;
+    Player player(backend);
+    bar.setPlayer(&player);
+    bar.resize(800, 160);
+    bar.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&bar));
+    player.load(u"abcd234567"_s, u"/nonexistent/take.wav"_s, false);
+    Take take;
+    take.id = u"abcd234567"_s;
+    take.bpm = 120;
+    take.downbeatSeconds = 0.25;
+    take.actualDuration = 12;
+    take.sampleRate = 32000;
+    bar.setTake(take);
+    auto* waveform = bar.findChild<WaveformView*>(u"waveformView"_s);
+    QCOMPARE(waveform->grid().bars, 5);
+
+    QSignalSpy region(&bar, &PlayerBar::regionChanged);
+    auto* loopAction = bar.findChild<QAction*>(u"loopRegionAction"_s);
+    auto* clearAction = bar.findChild<QAction*>(u"clearRegionAction"_s);
+    QCOMPARE(loopAction->shortcut(), QKeySequence(Qt::Key_L));
+    QVERIFY(!loopAction->isEnabled());
+    const int x = waveform->width() * 23 / 120; // 2.3 s
+    QTest::mousePress(waveform, Qt::LeftButton, {}, QPoint(x, 30));
+    QMouseEvent move(QEvent::MouseMove, QPointF(x * 2, 30), waveform->mapToGlobal(QPointF(x * 2, 30)), Qt::NoButton,
+                     Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(waveform, &move);
+    QTest::mouseRelease(waveform, Qt::LeftButton, {}, QPoint(x * 2, 30));
+    QCOMPARE(region.size(), 1);
+    QCOMPARE(bar.region(), waveform->region());
+    QCOMPARE(bar.region()->startBar, 1);
+    QCOMPARE(bar.region()->bars, 1);
+
+    // Without a library to cut its loop, the region is only shown: nothing to loop (L) or export.
+    QVERIFY(!loopAction->isEnabled());
+    QTest::keyClick(waveform, Qt::Key_L);
+    QVERIFY(!player.isLoopingRegion());
+    QVERIFY(!bar.findChild<QToolButton*>(u"exportLoopButton"_s)->isVisible());
+
+    clearAction->trigger();
+    QVERIFY(!bar.region());
+    QCOMPARE(region.size(), 2);
+    QVERIFY(!loopAction->isEnabled() && !clearAction->isEnabled());
 }
 
 QTEST_MAIN(TestPlayerBar)

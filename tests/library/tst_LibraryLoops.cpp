@@ -1,10 +1,9 @@
 #include "FolderPerTest.h"
+#include "MeasuredTakes.h"
 #include "TestDatabase.h"
 #include "TestSndFile.h"
-#include "analysis/TakeAnalysis.h"
 #include "audio/AudioCodec.h"
 #include "audio/AudioTags.h"
-#include "engine/SketchEngine.h"
 #include "generation/TakeLoops.h"
 #include "library/Library.h"
 #include "library/TakeSidecar.h"
@@ -26,23 +25,6 @@ QByteArray readFile(const QString& path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-/// An offline take of `prompt` as a provider hands it over, measured as the app measures it.
-GenerationResult offlineResult(const QString& prompt, int seconds)
-{
-    GenerationResult result;
-    result.request = GenerationRequest{prompt, seconds, 5};
-    const engine::SketchPlan plan = engine::plan({prompt.toStdString(), seconds, 5});
-    const std::vector<std::uint8_t> wav = engine::encodeWav(engine::renderPcm(plan));
-    result.audio = QByteArray(reinterpret_cast<const char*>(wav.data()), qsizetype(wav.size()));
-    result.audioInfo = *AudioCodec::probe(result.audio);
-    result.providerId = u"offline"_s;
-    result.model = QString::fromLatin1(engine::ModelId);
-    result.endpoint = u"built-in"_s;
-    result.attempts = 1;
-    result.analysis = TakeAnalysis::analyse(result.audio, result.request, result.model);
-    return result;
 }
 
 int clipsIn(const QString& root)
@@ -91,7 +73,7 @@ bool TestLibraryLoops::prepare(std::unique_ptr<Library>* library, Take* parent, 
         return false;
     QString error;
     const auto kept =
-        (*library)->add(offlineResult(u"house at 124 bpm in A minor with piano and pads"_s, 12), {}, &error);
+        (*library)->add(MeasuredTakes::offline(u"house at 124 bpm in A minor with piano and pads"_s, 12), {}, &error);
     const auto made = kept ? TakeLoops::make(*kept, (*library)->readAudio(*kept), 2, 1, &error) : std::nullopt;
     if (!made)
         qWarning("%s", qPrintable(error));

@@ -24,10 +24,14 @@ private slots:
     void aTakeTheLibraryCannotKeepIsRescued();
     void noticesTakesAnotherProcessAdded();
     void queuedWritesFinishBeforeDestruction();
+    void aLoopDragsOutAndIsKeptWithItsParent();
+    void aLoopThatCannotBeWrittenKeepsNoTake();
 
 private:
     std::unique_ptr<LibraryService> openService();
     Take addAndWait(LibraryService& service, const QString& prompt, int seed = 42);
+    /// What the window hands over for a loop of bars 1 and 2 of `parent` (TakeLoops makes it in the app).
+    static Take loopRecipe(const Take& parent);
 };
 
 std::unique_ptr<LibraryService> TestLibraryService::openService()
@@ -160,6 +164,82 @@ void TestLibraryService::queuedWritesFinishBeforeDestruction()
     Library reopened(filePath(u"library"_s));
     QVERIFY(reopened.open().ok);
     QCOMPARE(reopened.count({}), 5);
+}
+
+Take TestLibraryService::loopRecipe(const Take& parent)
+{
+    Take recipe;
+    recipe.prompt = parent.prompt;
+    recipe.seed = parent.seed;
+    recipe.requestedDuration = 1;
+    recipe.provider = u"loop"_s;
+    recipe.parentId = parent.id;
+    recipe.loopStartBar = 1;
+    recipe.loopBars = 2;
+    return recipe;
+}
+
+void TestLibraryService::aLoopDragsOutAndIsKeptWithItsParent()
+{
+    const auto service = openService();
+    const Take parent = addAndWait(*service, u"dusty drums"_s, 11);
+    QVERIFY(!parent.id.isEmpty());
+    const Take recipe = loopRecipe(parent);
+    const QByteArray wav = TestTakes::result(u"loop"_s).audio;
+
+    // Dragged out: a copy in the drag folder first, named as the musician's files are, plus its bars...
+    QSignalSpy ready(service.get(), &LibraryService::loopDragCopyReady);
+    QSignalSpy added(service.get(), &LibraryService::takeAdded);
+    service->prepareLoopDragCopy(recipe, wav);
+    QVERIFY(ready.wait(10000));
+    QCOMPARE(ready.constFirst().at(0).value<Take>(), recipe);
+    const QString copy = ready.constFirst().at(1).toString();
+    QCOMPARE(QFileInfo(copy).absolutePath(), filePath(u"library/drag"_s));
+    QCOMPARE(QFileInfo(copy).fileName(), u"dusty drums_11_1s_2-bar-loop.wav"_s);
+    QCOMPARE(added.size(), 0); // nothing is kept before the drop
+
+    // ...then, dropped, kept as a take linked to its parent, with the copy as its file.
+    QSignalSpy exported(service.get(), &LibraryService::loopExported);
+    service->keepDragCopy(copy);
+    service->addLoop(recipe, wav, copy, AudioFormat::Wav);
+    QVERIFY(exported.wait(10000));
+    const Take loop = exported.constFirst().at(0).value<Take>();
+    QCOMPARE(exported.constFirst().at(1).toString(), copy);
+    QTRY_COMPARE(added.size(), 1);
+    QCOMPARE(added.constFirst().constFirst().value<Take>(), loop);
+    QCOMPARE(loop.parentId, parent.id);
+    QCOMPARE(loop.loopStartBar, 1);
+    QCOMPARE(loop.loopBars, 2);
+    QCOMPARE(service->count({}), 2);
+    QCOMPARE(service->find(loop.id), loop);
+    QFile file(copy);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains(loop.id.toUtf8())); // its tags name the take it now is
+
+    QCOMPARE(LibraryService::loopNameTemplate({}, 4), u"{prompt}_{seed}_{duration}s_4-bar-loop"_s);
+    QCOMPARE(LibraryService::loopNameTemplate(u"{id}"_s, 1), u"{id}_1-bar-loop"_s);
+}
+
+void TestLibraryService::aLoopThatCannotBeWrittenKeepsNoTake()
+{
+    const auto service = openService();
+    const Take parent = addAndWait(*service, u"dusty drums"_s);
+    QVERIFY(!parent.id.isEmpty());
+    // Under a file, where no folder can be (being root is no help).
+    QFile plain(filePath(u"plain"_s));
+    QVERIFY(plain.open(QIODevice::WriteOnly) && plain.write("a file") > 0);
+    plain.close();
+
+    QSignalSpy failed(service.get(), &LibraryService::failed);
+    QSignalSpy added(service.get(), &LibraryService::takeAdded);
+    service->addLoop(loopRecipe(parent), TestTakes::result(u"loop"_s).audio, filePath(u"plain/loop.wav"_s),
+                     AudioFormat::Unknown);
+    QVERIFY(failed.wait(10000));
+    const QString message = failed.constFirst().constFirst().toString();
+    QVERIFY2(message.startsWith(u"The loop could not be exported: "_s), qPrintable(message));
+    QVERIFY2(message.contains(u"choose another"_s), qPrintable(message)); // what to do
+    QCOMPARE(added.size(), 0);
+    QCOMPARE(service->count({}), 1);
 }
 
 QTEST_GUILESS_MAIN(TestLibraryService)

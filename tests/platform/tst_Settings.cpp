@@ -32,6 +32,7 @@ void TestSettings::defaults()
     QCOMPARE(settings.retries(), 2);
     QCOMPARE(settings.parallelTakes(), 1);
     QCOMPARE(settings.autoPlay(), true);
+    QCOMPARE(settings.auditionOnSelect(), true);
     QCOMPARE(settings.outputDeviceId(), QByteArray());
     QVERIFY(settings.favouritesDir().endsWith(u"/MusicGen Studio"_s));
     QCOMPARE(settings.fileNameTemplate(), u"{prompt}_{seed}_{duration}s"_s);
@@ -51,6 +52,7 @@ void TestSettings::valuesSurviveARestart()
         settings.setTimeoutSeconds(120);
         settings.setParallelTakes(4);
         settings.setAutoPlay(false);
+        settings.setAuditionOnSelect(false);
         settings.setOutputDeviceId("alsa_output.null");
         settings.setFavouritesDir(u"/tmp/fav"_s);
         settings.setFileNameTemplate(u"{id}-{prompt}"_s);
@@ -69,6 +71,7 @@ void TestSettings::valuesSurviveARestart()
     QCOMPARE(settings.timeoutSeconds(), 120);
     QCOMPARE(settings.parallelTakes(), 4);
     QCOMPARE(settings.autoPlay(), false);
+    QCOMPARE(settings.auditionOnSelect(), false);
     QCOMPARE(settings.outputDeviceId(), QByteArray("alsa_output.null"));
     QCOMPARE(settings.favouritesDir(), u"/tmp/fav"_s);
     QCOMPARE(settings.fileNameTemplate(), u"{id}-{prompt}"_s);
@@ -90,6 +93,7 @@ void TestSettings::corruptValuesFallBackToDefaults_data()
     QTest::newRow("timeout negative") << QByteArray("timeoutSeconds=-5");
     QTest::newRow("parallel takes 9") << QByteArray("parallelTakes=9");
     QTest::newRow("auto play") << QByteArray("autoPlay=maybe");
+    QTest::newRow("audition on select") << QByteArray("auditionOnSelect=often");
     QTest::newRow("export format") << QByteArray("exportFormat=aiff");
     QTest::newRow("cost") << QByteArray("costPerTake=free");
     QTest::newRow("api base") << QByteArray("customApiBase=ftp://x");
@@ -112,6 +116,7 @@ void TestSettings::corruptValuesFallBackToDefaults()
     QCOMPARE(settings.timeoutSeconds(), defaults.timeoutSeconds());
     QCOMPARE(settings.parallelTakes(), defaults.parallelTakes());
     QCOMPARE(settings.autoPlay(), defaults.autoPlay());
+    QCOMPARE(settings.auditionOnSelect(), defaults.auditionOnSelect());
     QCOMPARE(settings.exportFormat(), defaults.exportFormat());
     QCOMPARE(settings.costPerTake(), defaults.costPerTake());
     QCOMPARE(settings.customApiBase(), defaults.customApiBase());

@@ -5,6 +5,7 @@
 #include "gui/history/TakeDelegate.h"
 #include "library/HistoryModel.h"
 #include "model/TextUtils.h"
+#include "playback/ComparePlayer.h"
 #include "ui_HistoryView.h"
 
 #include <QClipboard>
@@ -13,6 +14,7 @@
 #include <QLabel>
 #include <QMenu>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -37,8 +39,14 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent), m_ui(std::make_uniq
     connect(m_ui->favouritesOnlyCheck, &QCheckBox::toggled, this, &HistoryView::applyFilter);
     connect(m_ui->historyList, &QListView::activated, this,
             [this](const QModelIndex& index) { emit playRequested(index.data(HistoryModel::TakeRole).value<Take>()); });
+    connect(m_ui->historyList, &HistoryList::browsed, this, [this](const QModelIndex& index) {
+        if (m_auditionOnSelect)
+            emit auditionRequested(index.data(HistoryModel::TakeRole).value<Take>());
+    });
     connect(m_ui->historyList, &QListView::customContextMenuRequested, this, &HistoryView::showMenu);
+    connect(m_ui->compareButton, &QPushButton::clicked, this, &HistoryView::requestCompare);
     m_ui->historyList->installEventFilter(this);
+    m_ui->searchEdit->installEventFilter(this);
 }
 
 HistoryView::~HistoryView() = default;
@@ -49,6 +57,8 @@ void HistoryView::setModel(HistoryModel* model)
     m_ui->historyList->setModel(model);
     connect(m_ui->historyList->selectionModel(), &QItemSelectionModel::currentChanged, model,
             &HistoryModel::prepareDrag);
+    connect(m_ui->historyList->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &HistoryView::updateCompare);
     connect(model, &QAbstractItemModel::rowsInserted, this, &HistoryView::updateCount);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &HistoryView::updateCount);
     connect(model, &QAbstractItemModel::modelReset, this, &HistoryView::updateCount);
@@ -80,6 +90,68 @@ void HistoryView::focusSearch()
     m_ui->searchEdit->selectAll();
 }
 
+QList<Take> HistoryView::selectedTakes() const
+{
+    if (!m_model)
+        return {};
+    QModelIndexList rows = m_ui->historyList->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    QList<Take> takes;
+    takes.reserve(rows.size());
+    for (const QModelIndex& row : std::as_const(rows))
+        takes.append(row.data(HistoryModel::TakeRole).value<Take>());
+    return takes;
+}
+
+void HistoryView::setAuditionOnSelect(bool on)
+{
+    m_auditionOnSelect = on;
+}
+
+bool HistoryView::enterResults()
+{
+    if (m_searchDelay.isActive()) { // the results of everything typed, not of the last pause in the typing
+        m_searchDelay.stop();
+        applyFilter();
+    }
+    if (!m_model || m_model->rowCount() == 0)
+        return false;
+    const QModelIndex first = m_model->index(0);
+    m_ui->historyList->selectionModel()->setCurrentIndex(first, QItemSelectionModel::ClearAndSelect);
+    m_ui->historyList->scrollTo(first);
+    m_ui->historyList->setFocus(Qt::OtherFocusReason);
+    if (m_auditionOnSelect) // the musician searched to hear what matches
+        emit auditionRequested(first.data(HistoryModel::TakeRole).value<Take>());
+    return true;
+}
+
+void HistoryView::requestCompare()
+{
+    const QList<Take> takes = selectedTakes();
+    if (takes.size() >= ComparePlayer::MinSlots && takes.size() <= ComparePlayer::MaxSlots) {
+        m_ui->compareNote->hide();
+        emit compareRequested(takes);
+        return;
+    }
+    m_ui->compareNote->setText(takes.size() > ComparePlayer::MaxSlots
+                                   ? tr("Pick at most four takes to compare: %1 are selected.").arg(takes.size())
+                                   : tr("Select 2–4 takes (Ctrl-click) to compare them."));
+    m_ui->compareNote->show();
+}
+
+void HistoryView::updateCompare()
+{
+    const qsizetype selected = m_model ? m_ui->historyList->selectionModel()->selectedRows().size() : 0;
+    const bool comparable = selected >= ComparePlayer::MinSlots && selected <= ComparePlayer::MaxSlots;
+    m_ui->compareButton->setEnabled(comparable);
+    m_ui->compareButton->setToolTip(comparable
+                                        ? tr("Compare the %1 selected takes at the same loudness (C)").arg(selected)
+                                    : selected > ComparePlayer::MaxSlots
+                                        ? tr("Compare at most four takes at a time: %1 are selected").arg(selected)
+                                        : tr("Select 2–4 takes (Ctrl-click) to compare them at the same loudness"));
+    m_ui->compareNote->hide(); // it was about the selection before this one
+}
+
 void HistoryView::applyFilter()
 {
     if (!m_model)
@@ -94,6 +166,7 @@ void HistoryView::updateCount()
 {
     if (!m_model)
         return;
+    updateCompare(); // a reset or a removed row can take selected takes with it
     // A history that could not be read must not pass for an empty one: the reason, readable and in full.
     const QString error = m_model->errorText();
     const int shown = m_model->rowCount();
@@ -159,24 +232,65 @@ bool HistoryView::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_ui->historyList->viewport() && event->type() == QEvent::Resize)
         m_emptyLabel->setGeometry(m_ui->historyList->viewport()->rect());
-    if (watched == m_ui->historyList && event->type() == QEvent::KeyPress) {
+    if (watched == m_ui->searchEdit && event->type() == QEvent::ShortcutOverride &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape && !m_ui->searchEdit->text().isEmpty()) {
+        event->accept(); // Esc clears a search before it means anything to the window
+        return true;
+    }
+    if (event->type() == QEvent::KeyPress) {
         const auto* key = static_cast<QKeyEvent*>(event);
-        if (const auto take = currentTake()) {
-            if (key->key() == Qt::Key_Delete) {
-                emit deleteRequested(*take);
-                return true;
-            }
-            if (key->text() == u"*"_s || key->text() == u"/"_s) {
-                correctTempo(*take, key->text() == u"*"_s ? 2.0 : 0.5);
-                return true;
-            }
-            if (key->key() == Qt::Key_Menu) {
-                showMenu(m_ui->historyList->visualRect(m_ui->historyList->currentIndex()).center());
-                return true;
-            }
-        }
+        if (watched == m_ui->searchEdit && searchKeyPressed(key))
+            return true;
+        if (watched == m_ui->historyList && listKeyPressed(key))
+            return true;
     }
     return QWidget::eventFilter(watched, event);
+}
+
+bool HistoryView::searchKeyPressed(const QKeyEvent* key)
+{
+    if ((key->modifiers() & ~Qt::KeypadModifier) != Qt::NoModifier)
+        return false;
+    switch (key->key()) {
+    case Qt::Key_Down:
+    case Qt::Key_Return:
+    case Qt::Key_Enter: return enterResults();
+    case Qt::Key_Escape:
+        if (m_ui->searchEdit->text().isEmpty())
+            return false;
+        m_ui->searchEdit->clear();
+        return true;
+    default: return false;
+    }
+}
+
+bool HistoryView::listKeyPressed(const QKeyEvent* key)
+{
+    const bool plain = (key->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier;
+    if (plain && key->key() == Qt::Key_Up && m_ui->historyList->currentIndex().row() <= 0) {
+        m_ui->searchEdit->setFocus(Qt::OtherFocusReason); // back to the search, as it was typed
+        return true;
+    }
+    if (plain && key->key() == Qt::Key_C) {
+        requestCompare();
+        return true;
+    }
+    const auto take = currentTake();
+    if (!take)
+        return false;
+    if (key->key() == Qt::Key_Delete) {
+        emit deleteRequested(*take);
+        return true;
+    }
+    if (key->text() == u"*"_s || key->text() == u"/"_s) {
+        correctTempo(*take, key->text() == u"*"_s ? 2.0 : 0.5);
+        return true;
+    }
+    if (key->key() == Qt::Key_Menu) {
+        showMenu(m_ui->historyList->visualRect(m_ui->historyList->currentIndex()).center());
+        return true;
+    }
+    return false;
 }
 
 void HistoryView::correctTempo(const Take& take, double factor)

@@ -1,12 +1,16 @@
 #include "gui/player/PlayerBar.h"
 
 #include "gui/Theme.h"
+#include "gui/player/RegionLoop.h"
 #include "playback/Player.h"
 #include "ui_PlayerBar.h"
 
+#include <QAction>
 #include <QAudioDevice>
 #include <QEvent>
 #include <QMediaDevices>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -21,10 +25,34 @@ QString clock(qint64 ms)
 } // namespace
 
 PlayerBar::PlayerBar(QWidget* parent)
-    : QWidget(parent), m_ui(std::make_unique<Ui::PlayerBar>()), m_devices(new QMediaDevices(this))
+    : QWidget(parent), m_ui(std::make_unique<Ui::PlayerBar>()), m_devices(new QMediaDevices(this)),
+      m_exportLoopAction(new QAction(tr("Export loop…"), this)),
+      m_loopRegionAction(new QAction(tr("Loop region"), this)),
+      m_clearRegionAction(new QAction(tr("Clear region"), this))
 {
     m_ui->setupUi(this);
     applyIcons();
+    m_exportLoopAction->setObjectName(u"exportLoopAction"_s);
+    m_exportLoopAction->setToolTip(tr("Save the region's bars as a loop that plays round and round without a click, "
+                                      "and keep it in the history"));
+    m_loopRegionAction->setObjectName(u"loopRegionAction"_s);
+    m_loopRegionAction->setShortcut(QKeySequence(Qt::Key_L));
+    m_loopRegionAction->setCheckable(true);
+    m_loopRegionAction->setToolTip(tr("Play the region's bars round and round (L)"));
+    m_clearRegionAction->setObjectName(u"clearRegionAction"_s);
+    for (QAction* action : {m_exportLoopAction, m_loopRegionAction, m_clearRegionAction}) {
+        action->setEnabled(false);
+        m_ui->waveformView->addAction(action);
+    }
+    m_ui->waveformView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_ui->exportLoopButton->setDefaultAction(m_exportLoopAction);
+    connect(m_ui->waveformView, &WaveformView::regionChanged, this, &PlayerBar::onRegionChanged);
+    connect(m_exportLoopAction, &QAction::triggered, this, [this] {
+        if (m_loop && m_loop->loop())
+            emit exportLoopRequested(*m_loop->loop());
+    });
+    connect(m_loopRegionAction, &QAction::toggled, this, &PlayerBar::auditionLoop);
+    connect(m_clearRegionAction, &QAction::triggered, m_ui->waveformView, &WaveformView::clearRegion);
     fillDevices();
     connect(m_devices, &QMediaDevices::audioOutputsChanged, this, &PlayerBar::fillDevices);
     connect(m_ui->deviceCombo, &QComboBox::activated, this, [this](int index) {
@@ -49,6 +77,11 @@ void PlayerBar::setPlayer(Player* player)
             m_player->seek(m_ui->positionSlider->sliderPosition());
     });
     connect(m_ui->waveformView, &WaveformView::seekRequested, player, &Player::seek);
+    // The loop ended without L (a seek out of the region, another take): the toggle says so.
+    connect(player, &Player::loopingRegionChanged, this, [this](bool looping) {
+        const QSignalBlocker quiet(m_loopRegionAction);
+        m_loopRegionAction->setChecked(looping);
+    });
     connect(player, &Player::stateChanged, this, [this](PlayerBackend::State state) {
         m_playing = state == PlayerBackend::State::Playing;
         m_ui->playButton->setIcon(m_playing ? m_pauseIcon : m_playIcon);
@@ -103,6 +136,78 @@ void PlayerBar::selectDevice(const QByteArray& id)
 {
     m_wantedDevice = id;
     fillDevices();
+}
+
+void PlayerBar::setLibrary(LibraryService* library)
+{
+    m_loop = new RegionLoop(library, this);
+    connect(m_loop, &RegionLoop::cut, this, [this] {
+        m_exportLoopAction->setEnabled(true);
+        auditionLoop(); // a region moved while it loops: the new bars take over
+    });
+    connect(m_loop, &RegionLoop::dragCopyReady, m_ui->waveformView, &WaveformView::setRegionFile);
+    connect(m_loop, &RegionLoop::failed, this, &PlayerBar::loopFailed);
+    connect(m_ui->waveformView, &WaveformView::regionFileDropped, m_loop, &RegionLoop::keepDragged);
+}
+
+void PlayerBar::setTake(const Take& take)
+{
+    const AudioLoop::Grid grid = AudioLoop::grid(take.tempo(), take.downbeatSeconds,
+                                                 std::llround(take.actualDuration * take.sampleRate), take.sampleRate);
+    const bool sameBars = take.id == m_take.id && grid == m_ui->waveformView->grid();
+    const bool changed = take != m_take;
+    m_take = take;
+    if (!sameBars)
+        m_ui->waveformView->setGrid(grid);
+    else if (changed)
+        prepareLoop(); // the same bars, but the loop's recipe and tags follow the take (a key found meanwhile, say)
+}
+
+const std::optional<AudioLoop::Region>& PlayerBar::region() const
+{
+    return m_ui->waveformView->region();
+}
+
+void PlayerBar::onRegionChanged(const std::optional<AudioLoop::Region>& region)
+{
+    m_ui->exportLoopButton->setVisible(m_loop && region && region->bars > 0);
+    const bool bars = m_loop && region && region->bars > 0;
+    m_loopRegionAction->setEnabled(bars);
+    if (!bars && m_loopRegionAction->isChecked())
+        m_loopRegionAction->setChecked(false); // nothing left to loop: back to the take
+    m_clearRegionAction->setEnabled(region.has_value());
+    prepareLoop();
+    emit regionChanged(region);
+}
+
+void PlayerBar::prepareLoop()
+{
+    m_exportLoopAction->setEnabled(false);
+    if (!m_loop)
+        return;
+    if (const std::optional<AudioLoop::Region>& region = m_ui->waveformView->region(); region && region->bars > 0)
+        m_loop->prepare(m_take, region->startBar, region->bars);
+    else
+        m_loop->clear();
+}
+
+void PlayerBar::auditionLoop()
+{
+    if (!m_player)
+        return;
+    const std::optional<AudioLoop::Region>& bars = region();
+    if (!m_loopRegionAction->isChecked() || !bars) {
+        if (m_player->isLoopingRegion())
+            m_player->stopLoop();
+        return;
+    }
+    if (!m_loop || !m_loop->loop())
+        return; // still being cut: it starts when it is
+    QString error;
+    if (!m_player->playLoop(m_loop->loop()->wav, std::llround(bars->startSeconds * 1000), &error)) {
+        m_loopRegionAction->setChecked(false);
+        emit loopFailed(error);
+    }
 }
 
 void PlayerBar::fillDevices()

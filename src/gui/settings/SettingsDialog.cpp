@@ -32,6 +32,7 @@ SettingsDialog::SettingsDialog(Settings* settings, const QByteArray& apiKey, con
     m_ui->parallelSpin->setValue(settings->parallelTakes());
     m_ui->costSpin->setValue(settings->costPerTake());
     m_ui->autoPlayCheck->setChecked(settings->autoPlay());
+    m_ui->auditionCheck->setChecked(settings->auditionOnSelect());
     m_ui->favouritesDirEdit->setText(settings->favouritesDir());
     m_ui->templateEdit->setText(settings->fileNameTemplate());
     for (const AudioFormat format : {AudioFormat::Wav, AudioFormat::Flac, AudioFormat::Ogg, AudioFormat::Mp3})
@@ -113,6 +114,7 @@ void SettingsDialog::accept()
     m_settings->setParallelTakes(m_ui->parallelSpin->value());
     m_settings->setCostPerTake(m_ui->costSpin->value());
     m_settings->setAutoPlay(m_ui->autoPlayCheck->isChecked());
+    m_settings->setAuditionOnSelect(m_ui->auditionCheck->isChecked());
     m_settings->setFavouritesDir(m_ui->favouritesDirEdit->text().trimmed());
     m_settings->setFileNameTemplate(m_ui->templateEdit->text().trimmed());
     m_settings->setExportFormat(m_ui->exportFormatCombo->currentData().value<AudioFormat>());

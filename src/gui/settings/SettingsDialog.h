@@ -12,8 +12,9 @@ namespace Ui {
 class SettingsDialog;
 }
 
-/// Provider, API key, timeout, parallel takes, cost, auto-play, favourites folder, file-name template and export
-/// format. Values are written to Settings on OK; the key is handed back to the caller, never to the settings file.
+/// Provider, API key, timeout, parallel takes, cost, auto-play, audition on select, favourites folder, file-name
+/// template and export format. Values are written to Settings on OK; the key is handed back to the caller, never to the
+/// settings file.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT

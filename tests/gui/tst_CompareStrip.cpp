@@ -1,0 +1,233 @@
+#include "FakePlayerBackend.h"
+#include "TestTakes.h"
+#include "gui/MainWindow.h"
+#include "gui/Studio.h"
+#include "gui/compare/CompareStrip.h"
+#include "library/HistoryModel.h"
+#include "library/Library.h"
+#include "library/LibraryService.h"
+#include "platform/Settings.h"
+#include "playback/ComparePlayer.h"
+#include "playback/Player.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include <cmath>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+/// Comparing takes in the real window, offscreen, over a real library: chosen in the history, heard one at a time
+/// from players that all run (fake ones, which report what they were asked), switched by the keys 1–4 without a
+/// restart, matched in loudness, starred with F, left with Esc.
+class TestCompareStrip final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void cTakesTheSelectionIntoTheStrip();
+    void digitsSwitchTheTakeHeardWithoutARestart();
+    void loudnessIsMatchedAndTheGainShown();
+    void spacePausesEveryTakeAndFStarsTheOneHeard();
+    void escLeavesAndTheHistoryPlaysAgain();
+    void textFieldsKeepTheirDigits();
+
+private:
+    template <typename T> T* find(const char* name) const { return m_window->findChild<T*>(QString::fromLatin1(name)); }
+    /// Selects the first `count` takes of the history and presses C in it.
+    void compareFirst(int count);
+    /// The backend of each slot of the comparison, in slot order.
+    QList<FakePlayerBackend*> slotBackends() const { return m_made.mid(m_made.size() - m_compare().slotCount()); }
+    ComparePlayer& m_compare() const { return m_studio->compare(); }
+
+    std::unique_ptr<QTemporaryDir> m_home;
+    std::unique_ptr<Studio> m_studio;
+    std::unique_ptr<MainWindow> m_window;
+    QList<FakePlayerBackend*> m_made; ///< every compare backend made, owned by the compare player
+};
+
+void TestCompareStrip::init()
+{
+    m_home = std::make_unique<QTemporaryDir>();
+    qputenv("XDG_MUSIC_DIR", m_home->filePath(u"music"_s).toUtf8());
+    {
+        Library library(m_home->filePath(u"data"_s));
+        QVERIFY(library.open().ok);
+        // Three takes, the newest first in the history: -20, -8 and -14 LUFS, the loudest with a tempo and key.
+        const QList<double> loudness{-14, -8, -20};
+        for (int i = 0; i < loudness.size(); ++i) {
+            GenerationResult result = TestTakes::result(u"take %1"_s.arg(i + 1), 10 + i, 3, u"offline", 2.0);
+            MusicAnalysis analysis;
+            analysis.version = 1;
+            analysis.loudnessLufs = loudness.at(i);
+            analysis.truePeakDbtp = -1;
+            if (i == 1) {
+                analysis.bpm = 92;
+                analysis.key = MusicalKey::parse(u"Am").value_or(MusicalKey{});
+            }
+            result.analysis = analysis;
+            QVERIFY(library.add(result));
+        }
+        Settings settings(m_home->filePath(u"settings.ini"_s));
+        settings.setProvider(Settings::ProviderChoice::Offline);
+        settings.sync();
+    }
+    m_made.clear();
+    m_studio = std::make_unique<Studio>(Studio::Paths{m_home->filePath(u"data"_s), m_home->filePath(u"settings.ini"_s)},
+                                        std::make_unique<FakePlayerBackend>(), [this] {
+                                            auto* backend = new FakePlayerBackend;
+                                            m_made.append(backend);
+                                            return static_cast<PlayerBackend*>(backend);
+                                        });
+    m_window = std::make_unique<MainWindow>(m_studio->windowParts());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QCOMPARE(m_window->historyModel()->rowCount(), 3);
+}
+
+void TestCompareStrip::cleanup()
+{
+    m_window.reset();
+    m_studio.reset();
+    m_home.reset();
+}
+
+void TestCompareStrip::compareFirst(int count)
+{
+    auto* list = find<QListView>("historyList");
+    list->setFocus();
+    list->setCurrentIndex(m_window->historyModel()->index(0, 0));
+    list->selectionModel()->select(
+        QItemSelection(m_window->historyModel()->index(0, 0), m_window->historyModel()->index(count - 1, 0)),
+        QItemSelectionModel::ClearAndSelect);
+    QTest::keyClick(list, Qt::Key_C);
+}
+
+void TestCompareStrip::cTakesTheSelectionIntoTheStrip()
+{
+    compareFirst(3);
+    QVERIFY(m_compare().isActive());
+    QCOMPARE(m_compare().slotCount(), 3);
+    QVERIFY(find<CompareStrip>("compareStrip")->isVisible());
+    QVERIFY(!find<QWidget>("playerBar")->isVisible());
+    // Slot 1 is the first take selected, heard from the start; every slot plays.
+    QCOMPARE(m_compare().current(), 0);
+    QCOMPARE(m_compare().takeIdAt(0), m_window->historyModel()->takeAt(0).id);
+    QVERIFY(find<QToolButton>("compareSlot1")->isChecked());
+    QVERIFY(find<QToolButton>("compareSlot3")->isVisible());
+    QVERIFY(!find<QToolButton>("compareSlot4")->isVisible());
+    for (FakePlayerBackend* backend : slotBackends())
+        QCOMPARE(backend->current, PlayerBackend::State::Playing);
+    QVERIFY(find<QLabel>("compareAbout2")->text().contains(u"92 BPM"_s));
+    // The take the window had loaded waits, paused.
+    QVERIFY(m_studio->player().state() != PlayerBackend::State::Playing);
+}
+
+void TestCompareStrip::digitsSwitchTheTakeHeardWithoutARestart()
+{
+    compareFirst(2);
+    const QList<FakePlayerBackend*> backends = slotBackends();
+    for (FakePlayerBackend* backend : backends)
+        backend->playTo(4200); // the music has played on to 4.2 s
+    const QStringList before = backends.at(1)->calls;
+    QTest::keyClick(find<QListView>("historyList"), Qt::Key_2);
+    QCOMPARE(m_compare().current(), 1);
+    QVERIFY(find<QToolButton>("compareSlot2")->isChecked());
+    QCOMPARE(backends.at(0)->volume, 0.0F);
+    QVERIFY(backends.at(1)->volume > 0.0F);
+    // Its volume, and nothing else: no load, no seek, no restart; the music is where it was.
+    const QStringList since = backends.at(1)->calls.mid(before.size());
+    QVERIFY2(!since.isEmpty() && since.count(u"volume"_s) == since.size(), qPrintable(since.join(u", "_s)));
+    QCOMPARE(backends.at(1)->pos, qint64(4200));
+    QCOMPARE(m_compare().position(), qint64(4200));
+    QTest::keyClick(find<QListView>("historyList"), Qt::Key_1);
+    QCOMPARE(m_compare().current(), 0);
+    QVERIFY(backends.at(0)->volume > 0.0F);
+    QCOMPARE(backends.at(1)->volume, 0.0F);
+    // A slot that does not exist changes nothing.
+    QTest::keyClick(find<QListView>("historyList"), Qt::Key_4);
+    QCOMPARE(m_compare().current(), 0);
+    // Clicking a slot's number switches too.
+    QTest::mouseClick(find<QToolButton>("compareSlot2"), Qt::LeftButton);
+    QCOMPARE(m_compare().current(), 1);
+}
+
+void TestCompareStrip::loudnessIsMatchedAndTheGainShown()
+{
+    compareFirst(3); // the history shows -20, -8 and -14 LUFS, newest first
+    QVERIFY(find<QCheckBox>("matchLoudnessCheck")->isChecked());
+    QCOMPARE(find<QLabel>("compareGain1")->text(), u"0.0 dB"_s);
+    QCOMPARE(find<QLabel>("compareGain2")->text(), u"−12.0 dB"_s);
+    QCOMPARE(find<QLabel>("compareGain3")->text(), u"−6.0 dB"_s);
+    const QList<FakePlayerBackend*> backends = slotBackends();
+    const float quietest = backends.at(0)->volume;
+    QTest::keyClick(find<QListView>("historyList"), Qt::Key_2);
+    QVERIFY(qAbs(backends.at(1)->volume / quietest - std::pow(10.0F, -12.0F / 20)) < 1e-4F);
+    // Match loudness off: every take as made.
+    find<QCheckBox>("matchLoudnessCheck")->click();
+    QCOMPARE(find<QLabel>("compareGain2")->text(), u"as made"_s);
+    QVERIFY(qAbs(backends.at(1)->volume - quietest) < 1e-6F);
+}
+
+void TestCompareStrip::spacePausesEveryTakeAndFStarsTheOneHeard()
+{
+    compareFirst(2);
+    QTest::keyClick(find<QListView>("historyList"), Qt::Key_Space);
+    for (FakePlayerBackend* backend : slotBackends())
+        QCOMPARE(backend->current, PlayerBackend::State::Paused);
+    // Switching while paused starts them all again.
+    QTest::keyClick(find<QListView>("historyList"), Qt::Key_2);
+    for (FakePlayerBackend* backend : slotBackends())
+        QCOMPARE(backend->current, PlayerBackend::State::Playing);
+    const QString heard = m_compare().takeIdAt(1);
+    QSignalSpy changed(&m_studio->library(), &LibraryService::takeChanged);
+    QTest::keyClick(find<QListView>("historyList"), Qt::Key_F);
+    QVERIFY(changed.wait());
+    QCOMPARE(changed.first().first().value<Take>().id, heard);
+    QVERIFY(m_studio->library().find(heard)->favourite);
+    QTRY_VERIFY(find<QLabel>("compareAbout2")->text().startsWith(u"★"_s));
+}
+
+void TestCompareStrip::escLeavesAndTheHistoryPlaysAgain()
+{
+    compareFirst(2);
+    const QList<FakePlayerBackend*> backends = slotBackends();
+    QTest::keyClick(find<QListView>("historyList"), Qt::Key_Escape);
+    QVERIFY(!m_compare().isActive());
+    QVERIFY(!find<CompareStrip>("compareStrip")->isVisible());
+    QVERIFY(find<QWidget>("playerBar")->isVisible());
+    // Esc, F and the digits are the comparison's only: now F does not star anything.
+    QSignalSpy changed(&m_studio->library(), &LibraryService::takeChanged);
+    QTest::keyClick(find<QListView>("historyList"), Qt::Key_F);
+    QVERIFY(!changed.wait(300));
+    // Playing a take from the history while comparing ends the comparison.
+    compareFirst(2);
+    QVERIFY(m_compare().isActive());
+    QTest::keyClick(find<QListView>("historyList"), Qt::Key_Return);
+    QVERIFY(!m_compare().isActive());
+    QCOMPARE(m_studio->player().currentTakeId(), m_window->historyModel()->takeAt(0).id);
+}
+
+void TestCompareStrip::textFieldsKeepTheirDigits()
+{
+    compareFirst(2);
+    auto* search = find<QLineEdit>("searchEdit");
+    search->setFocus();
+    QTest::keyClick(search, Qt::Key_2);
+    QCOMPARE(search->text(), u"2"_s);
+    QCOMPARE(m_compare().current(), 0);
+}
+
+QTEST_MAIN(TestCompareStrip)
+#include "tst_CompareStrip.moc"
