@@ -334,6 +334,14 @@ void MainWindow::connectCompare()
     m_compareStrip->setPlayer(m_compare);
     m_compare->setOutputDevice(m_settings->outputDeviceId());
     connect(m_compareStrip, &CompareStrip::leaveRequested, this, &MainWindow::leaveCompare);
+    // The desktop's media controls drive the window's player, hidden while takes are compared: it must not play
+    // underneath them. Its volume is the comparison's too.
+    connect(m_player, &Player::stateChanged, this, [this](PlayerBackend::State state) {
+        if (state == PlayerBackend::State::Playing && m_compare->isActive())
+            m_player->pause();
+    });
+    m_compare->setVolume(m_player->volume());
+    connect(m_player, &Player::volumeChanged, m_compare, &ComparePlayer::setVolume);
     connect(m_compare, &ComparePlayer::failed, this,
             [this](const QString& message) { showNotice(tr("Cannot compare these takes: %1").arg(message)); });
     // The comparison's keys work wherever the focus is but in a text field, which keeps digits and letters for
@@ -372,7 +380,6 @@ void MainWindow::startCompare(const QList<Take>& takes)
         compared.append({take.id, path, take.loudnessLufs});
     }
     m_player->pause();
-    m_compare->setVolume(m_player->volume());
     if (QString error; !m_compare->start(compared, &error)) {
         showNotice(error);
         return;
@@ -449,11 +456,25 @@ void MainWindow::undoDelete()
 QString MainWindow::askExportPath(const QString& title, const QString& name, AudioFormat format)
 {
     const QString extension = audioFormatExtension(format);
-    const QString path =
-        QFileDialog::getSaveFileName(this, title, QDir(m_settings->favouritesDir()).filePath(name + u'.' + extension),
-                                     tr("Audio (*.wav *.flac *.ogg *.mp3)"));
-    // A name without one of the four extensions gets the suggested one, which then says the format.
-    return path.isEmpty() || audioFormatFromName(path) != AudioFormat::Unknown ? path : path + u'.' + extension;
+    QFileDialog dialog(this, title, QDir(m_settings->favouritesDir()).filePath(name + u'.' + extension),
+                       tr("Audio (*.wav *.flac *.ogg *.mp3)"));
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    // A name typed without an extension gets the suggested one before the dialog asks about replacing a file, so
+    // that it asks about the file that will be written.
+    dialog.setDefaultSuffix(extension);
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
+        return {};
+    const QString chosen = dialog.selectedFiles().constFirst();
+    if (audioFormatFromName(chosen) != AudioFormat::Unknown)
+        return chosen;
+    // Another extension ("groove.take"): the suggested one follows it, and says the format. The dialog did not see
+    // that name, so replacing a file by it is asked here.
+    const QString path = chosen + u'.' + extension;
+    if (QFileInfo::exists(path) &&
+        QMessageBox::question(this, title, tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(path))) !=
+            QMessageBox::Yes)
+        return {};
+    return path;
 }
 
 void MainWindow::exportTake(const Take& take)

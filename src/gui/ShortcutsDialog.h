@@ -6,7 +6,8 @@
 #include <QString>
 
 /// Help → Keyboard shortcuts: every key the window answers to, grouped by where it works, in one table. The table is
-/// the one list of the window's keys: README's keyboard section and the tests check against it.
+/// the one list of the window's keys: the tests check it against every shortcut the window has, both ways, and
+/// README's keyboard section shows the same table.
 class ShortcutsDialog final : public QDialog
 {
     Q_OBJECT

@@ -2,10 +2,10 @@
 
 #include "playback/Player.h"
 
-#include <QElapsedTimer>
 #include <QUrl>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
@@ -20,10 +20,11 @@ struct ComparePlayer::Running
     double gainDb = 0;
     float volume = -1; ///< as last set; -1: not yet
     PlayerBackend::State state = PlayerBackend::State::Stopped;
-    bool ended = false; ///< played to its end (or failed) while a longer take goes on
+    bool ended = false;  ///< played to its end while a longer take goes on
+    bool failed = false; ///< cannot be played: takes no more part in this comparison
     qint64 duration = 0;
     qint64 position = 0;    ///< as last reported
-    QElapsedTimer reported; ///< since `position` was reported
+    qint64 reportedAt = -1; ///< when `position` was reported, on the comparison's clock; -1: not yet
     /// Where the slot last started playing from: the start, a place sought, or where keepInStep() moved it.
     qint64 startedFrom = 0;
     /// keepInStep() moved the slot and has yet to see how far short of the heard slot that left it.
@@ -35,21 +36,71 @@ struct ComparePlayer::Running
     bool settled() const { return position >= startedFrom + SettleMs; }
 
     /// Where the slot is now: players report their position a few times a second, so a playing slot has moved on
-    /// since its last report.
-    qint64 positionNow() const
+    /// since its last report. `now`: the comparison's clock.
+    qint64 positionNow(qint64 now) const
     {
-        return state == PlayerBackend::State::Playing && reported.isValid() ? position + reported.elapsed() : position;
+        return state == PlayerBackend::State::Playing && reportedAt >= 0 ? position + (now - reportedAt) : position;
     }
+    /// Takes part in the comparison's playing: neither ended nor failed.
+    bool plays() const { return !ended && !failed; }
 };
 
-ComparePlayer::ComparePlayer(BackendFactory makeBackend, QObject* parent)
-    : QObject(parent), m_makeBackend(std::move(makeBackend))
+namespace {
+
+qint64 steadyMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+ComparePlayer::ComparePlayer(BackendFactory makeBackend, QObject* parent, Clock clock)
+    : QObject(parent), m_makeBackend(std::move(makeBackend)), m_clock(clock ? std::move(clock) : Clock(steadyMs))
 {
 }
 
 ComparePlayer::~ComparePlayer()
 {
-    leave();
+    m_slots.clear();
+    for (Running* running : std::as_const(m_made)) {
+        delete running->backend;
+        delete running;
+    }
+}
+
+ComparePlayer::Running* ComparePlayer::makeRunning()
+{
+    auto* running = new Running;
+    running->backend = m_makeBackend();
+    PlayerBackend* backend = running->backend;
+    backend->setParent(this);
+    if (!m_outputDevice.isEmpty())
+        backend->setOutputDevice(m_outputDevice);
+    // Made once and kept: the backend is the context only so that reports still queued from its thread are
+    // dropped when the comparison player is deleted.
+    connect(backend, &PlayerBackend::stateChanged, backend, [this, running](PlayerBackend::State state) {
+        if (isPlayed(*running))
+            onStateChanged(*running, state);
+    });
+    connect(backend, &PlayerBackend::positionChanged, backend, [this, running](qint64 ms) {
+        if (isPlayed(*running))
+            onPositionChanged(*running, ms);
+    });
+    connect(backend, &PlayerBackend::durationChanged, backend, [this, running](qint64 ms) {
+        if (isPlayed(*running))
+            onDurationChanged(*running, ms);
+    });
+    connect(backend, &PlayerBackend::reachedEnd, backend, [this, running] {
+        if (isPlayed(*running))
+            onReachedEnd(*running);
+    });
+    connect(backend, &PlayerBackend::failed, backend, [this, running](const QString& message) {
+        if (isPlayed(*running))
+            onFailed(*running, message);
+    });
+    m_made << running;
+    return running;
 }
 
 bool ComparePlayer::start(const QList<Slot>& chosen, QString* error)
@@ -61,31 +112,16 @@ bool ComparePlayer::start(const QList<Slot>& chosen, QString* error)
     }
     leave();
     m_current = 0;
-    for (const Slot& slot : chosen) {
-        auto* running = new Running;
-        running->slot = slot;
-        running->backend = m_makeBackend();
-        PlayerBackend* backend = running->backend;
-        backend->setParent(this);
-        // The backend is the context: when it is deleted, reports still queued from its thread go with it.
-        connect(backend, &PlayerBackend::stateChanged, backend,
-                [this, running](PlayerBackend::State state) { onStateChanged(*running, state); });
-        connect(backend, &PlayerBackend::positionChanged, backend,
-                [this, running](qint64 ms) { onPositionChanged(*running, ms); });
-        connect(backend, &PlayerBackend::durationChanged, backend,
-                [this, running](qint64 ms) { onDurationChanged(*running, ms); });
-        connect(backend, &PlayerBackend::reachedEnd, backend, [this, running] { onReachedEnd(*running); });
-        connect(backend, &PlayerBackend::failed, backend,
-                [this, running](const QString& message) { onFailed(*running, message); });
+    for (qsizetype i = 0; i < chosen.size(); ++i) {
+        Running* running = i < m_made.size() ? m_made.at(i) : makeRunning();
+        // Nothing of the last comparison carries over; the volume is sent again.
+        *running = Running{.backend = running->backend, .slot = chosen.at(i)};
         m_slots << running;
     }
     computeGains();
     applyVolumes(); // before any sound: every slot but the first starts silent
-    for (Running* running : std::as_const(m_slots)) {
-        if (!m_outputDevice.isEmpty())
-            running->backend->setOutputDevice(m_outputDevice);
+    for (Running* running : std::as_const(m_slots))
         running->backend->setSource(QUrl::fromLocalFile(running->slot.audioPath));
-    }
     emit currentChanged(m_current);
     emit positionChanged(0);
     emit gainsChanged();
@@ -97,17 +133,14 @@ void ComparePlayer::leave()
 {
     if (m_slots.isEmpty())
         return;
-    for (Running* running : std::as_const(m_slots))
+    // Out of the comparison first, so what the players report from here on is ignored.
+    for (Running* running : std::exchange(m_slots, {})) {
         running->backend->stop();
-    const QList<Running*> leaving = std::exchange(m_slots, {});
-    for (Running* running : leaving) {
-        delete running->backend;
-        delete running;
+        running->backend->setSource(QUrl());
     }
     m_position = 0;
     m_duration = 0;
     updateState();
-    emit left();
 }
 
 QString ComparePlayer::takeIdAt(int slot) const
@@ -130,7 +163,7 @@ void ComparePlayer::switchTo(int slot)
 void ComparePlayer::play()
 {
     for (Running* running : std::as_const(m_slots)) {
-        if (!running->ended)
+        if (running->plays())
             running->backend->play();
     }
 }
@@ -138,7 +171,7 @@ void ComparePlayer::play()
 void ComparePlayer::pause()
 {
     for (Running* running : std::as_const(m_slots)) {
-        if (!running->ended)
+        if (running->plays())
             running->backend->pause();
     }
 }
@@ -154,16 +187,18 @@ void ComparePlayer::togglePlayPause()
 void ComparePlayer::seek(qint64 ms)
 {
     const qint64 to = std::clamp<qint64>(ms, 0, m_duration);
+    const qint64 now = m_clock();
     // Every slot is where it is going before any moves, so none is put back in step with one yet to move.
     for (Running* running : std::as_const(m_slots)) {
         running->position = to;
-        running->reported.restart();
+        running->reportedAt = now;
         running->startedFrom = to;
         running->stepped = false;
     }
     for (Running* running : std::as_const(m_slots)) {
-        // A take shorter than the place sought stays silent at its end; one sought back into plays again.
-        if (running->ended && running->duration > 0 && to >= running->duration)
+        // A take shorter than the place sought stays silent at its end; one sought back into plays again. One that
+        // failed would only fail again.
+        if (running->failed || (running->ended && running->duration > 0 && to >= running->duration))
             continue;
         running->backend->setPosition(to);
         if (std::exchange(running->ended, false) && m_state == PlayerBackend::State::Playing)
@@ -199,7 +234,7 @@ void ComparePlayer::setVolume(int percent)
 void ComparePlayer::setOutputDevice(const QByteArray& id)
 {
     m_outputDevice = id;
-    for (Running* running : std::as_const(m_slots))
+    for (Running* running : std::as_const(m_made))
         running->backend->setOutputDevice(id);
 }
 
@@ -207,23 +242,23 @@ ComparePlayer::Running* ComparePlayer::reference() const
 {
     if (m_slots.isEmpty())
         return nullptr;
-    if (!m_slots.at(m_current)->ended)
+    if (m_slots.at(m_current)->plays())
         return m_slots.at(m_current);
-    const auto playing = std::find_if(m_slots.cbegin(), m_slots.cend(), [](const Running* r) { return !r->ended; });
+    const auto playing = std::find_if(m_slots.cbegin(), m_slots.cend(), [](const Running* r) { return r->plays(); });
     return playing != m_slots.cend() ? *playing : nullptr;
 }
 
 void ComparePlayer::onStateChanged(Running& slot, PlayerBackend::State state)
 {
     slot.state = state;
-    slot.reported.restart();
+    slot.reportedAt = m_clock();
     updateState();
 }
 
 void ComparePlayer::onPositionChanged(Running& slot, qint64 ms)
 {
     slot.position = ms;
-    slot.reported.restart();
+    slot.reportedAt = m_clock();
     if (&slot == reference()) {
         m_position = ms;
         emit positionChanged(ms);
@@ -245,16 +280,7 @@ void ComparePlayer::onDurationChanged(Running& slot, qint64 ms)
 void ComparePlayer::onReachedEnd(Running& slot)
 {
     slot.ended = true;
-    if (reference())
-        return;
-    // The longest take has ended too: the comparison is over, ready to play again from the start.
-    for (Running* running : std::as_const(m_slots)) {
-        running->ended = false;
-        running->startedFrom = 0;
-        running->stepped = false;
-    }
-    for (Running* running : std::as_const(m_slots))
-        running->backend->setPosition(0);
+    endIfNonePlays();
     updateState();
 }
 
@@ -263,17 +289,36 @@ void ComparePlayer::onFailed(Running& slot, const QString& message)
     const int number = int(m_slots.indexOf(&slot)) + 1;
     emit failed(u"Take %1 cannot be played (%2). The other takes go on; play that take on its own to hear whether "
                 u"its audio is damaged, or compare other takes."_s.arg(QString::number(number), message));
-    // A slot that cannot play takes no more part: it neither holds the comparison up nor is kept in step.
-    slot.ended = true;
+    // A slot that cannot play takes no more part until the next comparison: it neither holds this one up nor is
+    // kept in step, played, paused or sought (that would only fail again).
+    slot.failed = true;
+    endIfNonePlays();
+    updateState();
+}
+
+void ComparePlayer::endIfNonePlays()
+{
+    if (reference())
+        return;
+    // The longest take has ended too (or the last one playing failed): ready to play again from the start.
+    for (Running* running : std::as_const(m_slots)) {
+        running->ended = false;
+        running->startedFrom = 0;
+        running->stepped = false;
+    }
+    for (Running* running : std::as_const(m_slots)) {
+        if (!running->failed)
+            running->backend->setPosition(0);
+    }
 }
 
 void ComparePlayer::keepInStep(Running& slot)
 {
     const Running* heard = reference();
-    if (!heard || slot.ended || slot.state != PlayerBackend::State::Playing ||
+    if (!heard || !slot.plays() || slot.state != PlayerBackend::State::Playing ||
         heard->state != PlayerBackend::State::Playing || !slot.settled() || !heard->settled())
         return;
-    const qint64 heardNow = heard->positionNow();
+    const qint64 heardNow = heard->positionNow(m_clock());
     const qint64 behind = heardNow - slot.position;
     // A player stands still where it was moved while the sound server's buffer refills: the next move aims ahead
     // by what the last one fell short.
@@ -285,7 +330,7 @@ void ComparePlayer::keepInStep(Running& slot)
     slot.stepped = true;
     slot.startedFrom = target;
     slot.position = target;
-    slot.reported.restart();
+    slot.reportedAt = m_clock();
     slot.backend->setPosition(target);
 }
 
@@ -293,7 +338,7 @@ void ComparePlayer::updateState()
 {
     PlayerBackend::State state = PlayerBackend::State::Stopped;
     for (const Running* running : std::as_const(m_slots)) {
-        if (running->ended)
+        if (!running->plays())
             continue;
         if (running->state == PlayerBackend::State::Playing) {
             state = running->state;

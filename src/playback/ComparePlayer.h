@@ -24,8 +24,11 @@ public:
     static constexpr int MinSlots = 2;
     static constexpr int MaxSlots = 4;
 
-    /// Makes one backend per slot (the app: MediaPlayerBackend; tests: a fake). The backends are owned here.
+    /// Makes one backend per slot (the app: MediaPlayerBackend; tests: a fake). The backends are owned here, made
+    /// as a comparison first needs them (MaxSlots at most) and kept for the next comparisons.
     using BackendFactory = std::function<PlayerBackend*()>;
+    /// Milliseconds on a clock that never goes back: how long a slot has played since it last reported its position.
+    using Clock = std::function<qint64()>;
 
     /// One take to compare.
     struct Slot
@@ -35,13 +38,15 @@ public:
         std::optional<double> loudnessLufs; ///< integrated loudness as measured; nothing: unknown
     };
 
-    explicit ComparePlayer(BackendFactory makeBackend, QObject* parent = nullptr);
+    /// `clock`: nothing for the system's steady clock (tests pass one they move on by hand).
+    explicit ComparePlayer(BackendFactory makeBackend, QObject* parent = nullptr, Clock clock = {});
     ~ComparePlayer() override;
 
     /// Loads the slots (MinSlots..MaxSlots) and starts all of them playing from the start, slot 0 heard. Returns
     /// false, with `error` saying what to do, for fewer or more slots; an earlier comparison is left first.
     bool start(const QList<Slot>& slots, QString* error = nullptr);
-    /// Stops every slot and lets go of their files.
+    /// Stops every slot and lets go of their files. The players are kept for the next comparison: taking one down
+    /// waits for its thread, which would hold the window up.
     void leave();
     bool isActive() const { return !m_slots.isEmpty(); }
     int slotCount() const { return int(m_slots.size()); }
@@ -79,8 +84,6 @@ signals:
     /// The gains changed (loudness matching turned on or off, or a new comparison).
     void gainsChanged();
     void failed(const QString& message);
-    /// The comparison ended (leave()).
-    void left();
 
 private:
     struct Running;
@@ -111,14 +114,23 @@ private:
     void onDurationChanged(Running& slot, qint64 ms);
     void onReachedEnd(Running& slot);
     void onFailed(Running& slot, const QString& message);
+    /// Once no slot is left playing, the comparison is over: every slot that can play goes back to the start.
+    void endIfNonePlays();
     /// Moves a silent slot that has strayed from the reference back in step with it.
     void keepInStep(Running& slot);
     void updateState();
     void computeGains();
     void applyVolumes();
 
+    /// One more slot, with its backend made and connected.
+    Running* makeRunning();
+    /// `slot` is in the comparison being played: reports from a backend left over from an earlier one are ignored.
+    bool isPlayed(const Running& slot) const { return m_slots.contains(&slot); }
+
     BackendFactory m_makeBackend;
-    QList<Running*> m_slots;
+    Clock m_clock;
+    QList<Running*> m_made;  ///< every slot made so far, owned here; the first slotCount() are the comparison's
+    QList<Running*> m_slots; ///< the comparison's
     int m_current = 0;
     PlayerBackend::State m_state = PlayerBackend::State::Stopped;
     qint64 m_position = 0;

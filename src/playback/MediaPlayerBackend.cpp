@@ -60,8 +60,9 @@ MediaPlayerBackend::MediaPlayerBackend(QObject* parent) : PlayerBackend(parent),
                     Qt::QueuedConnection);
             }
         });
-        connect(m_player, &QMediaPlayer::errorOccurred, m_context,
-                [this](QMediaPlayer::Error, const QString& message) { emit failed(message); });
+        connect(m_player, &QMediaPlayer::errorOccurred, m_context, [this](QMediaPlayer::Error, const QString& message) {
+            report([this, message] { emit failed(message); });
+        });
         // Headphones plugged in or a USB interface removed: follow the chosen device, or the new default.
         auto* devices = new QMediaDevices(m_context);
         connect(devices, &QMediaDevices::audioOutputsChanged, m_context, [this] { applyOutputDevice(); });
@@ -99,6 +100,7 @@ void MediaPlayerBackend::report(std::function<void()> report)
 void MediaPlayerBackend::setSource(const QUrl& source)
 {
     m_position = 0;
+    m_duration = 0; // the new source's, once it has loaded; not the last one's (a loop's stream lasts for hours)
     post([this, source, id = ++m_source] {
         m_playing = id;
         load(source, nullptr);
@@ -109,6 +111,7 @@ void MediaPlayerBackend::setSource(const QUrl& source)
 void MediaPlayerBackend::setLoopSource(const QByteArray& wav)
 {
     m_position = 0;
+    m_duration = 0;
     post([this, wav, id = ++m_source] {
         m_playing = id;
         QString error;

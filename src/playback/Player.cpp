@@ -71,6 +71,14 @@ bool Player::playLoop(const QByteArray& wav, qint64 offsetMs, QString* error)
     m_position = m_loopOffset;
     emit positionChanged(m_position);
     m_backend->setLoopSource(wav);
+    if (!isLoopingRegion()) {
+        // The backend refused it at once (failed() said why, and left the loop): the take goes on as it was.
+        if (error)
+            *error = tr("This player cannot loop a region. Play the whole take with Loop instead.");
+        if (!m_audioPath.isEmpty())
+            openTake(std::max<qint64>(0, offsetMs), true);
+        return false;
+    }
     m_backend->play();
     if (!wasLooping)
         emit loopingRegionChanged(true);

@@ -329,12 +329,21 @@ void TestPlayer::aBackendThatCannotLoopSaysSo()
     auto* backend = new FakeBackend;
     backend->canLoop = false;
     Player player(backend);
+    player.load(u"abc"_s, u"/tmp/abc.wav"_s, false);
     QSignalSpy failed(&player, &Player::failed);
-    QVERIFY(player.playLoop(TestAudio::sineWav(1.0), 0));
+    QSignalSpy looping(&player, &Player::loopingRegionChanged);
+    QString error;
+    QVERIFY(!player.playLoop(TestAudio::sineWav(1.0), 1500, &error));
+    QVERIFY2(error.contains(u"cannot loop"_s), qPrintable(error));
     QCOMPARE(failed.size(), 1);
     QVERIFY2(failed.constFirst().constFirst().toString().contains(u"cannot loop"_s),
              qPrintable(failed.constFirst().constFirst().toString()));
     QVERIFY(!player.isLoopingRegion());
+    // Nothing said it loops at any moment, and the take goes on from the region's place.
+    for (const QList<QVariant>& change : std::as_const(looping))
+        QVERIFY(!change.constFirst().toBool());
+    QCOMPARE(backend->source, QUrl::fromLocalFile(u"/tmp/abc.wav"_s));
+    QVERIFY(backend->calls.contains(u"seek 1500"_s));
 }
 
 void TestPlayer::volumeCurve()

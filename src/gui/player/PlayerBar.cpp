@@ -195,16 +195,21 @@ void PlayerBar::auditionLoop()
 {
     if (!m_player)
         return;
-    const std::optional<AudioLoop::Region>& bars = region();
-    if (!m_loopRegionAction->isChecked() || !bars) {
+    if (!m_loopRegionAction->isChecked() || !region()) {
         if (m_player->isLoopingRegion())
             m_player->stopLoop();
         return;
     }
     if (!m_loop || !m_loop->loop())
         return; // still being cut: it starts when it is
+    const Take& recipe = m_loop->loop()->recipe;
+    const std::pair bars{recipe.loopStartBar, recipe.loopBars};
+    // The same bars cut again (the take was starred, or its key found): the loop plays on rather than start over.
+    if (m_player->isLoopingRegion() && bars == m_loopedBars)
+        return;
+    m_loopedBars = bars;
     QString error;
-    if (!m_player->playLoop(m_loop->loop()->wav, std::llround(bars->startSeconds * 1000), &error)) {
+    if (!m_player->playLoop(m_loop->loop()->wav, std::llround(region()->startSeconds * 1000), &error)) {
         m_loopRegionAction->setChecked(false);
         emit loopFailed(error);
     }

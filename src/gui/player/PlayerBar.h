@@ -83,7 +83,8 @@ private:
     QIcon m_pauseIcon;
     bool m_playing = false;
     Take m_take;
-    RegionLoop* m_loop = nullptr; ///< with a library
+    RegionLoop* m_loop = nullptr;     ///< with a library
+    std::pair<int, int> m_loopedBars; ///< the first bar and the bar count of the loop Loop region last played
     QAction* m_exportLoopAction;
     QAction* m_loopRegionAction;
     QAction* m_clearRegionAction;

@@ -21,7 +21,7 @@ RegionLoop::RegionLoop(LibraryService* library, QObject* parent) : QObject(paren
 {
     connect(m_library, &LibraryService::loopDragCopyReady, this, [this](const Take& recipe, const QString& path) {
         if (m_loop && recipe == m_loop->recipe) {
-            m_dragCopy = path;
+            m_dragCopy = DragCopy{path, *m_loop, false};
             emit dragCopyReady(path);
         }
     });
@@ -57,15 +57,15 @@ void RegionLoop::clear()
 {
     ++m_asked;
     m_loop.reset();
-    m_dragCopy.clear();
-    m_dragKept = false;
+    // The last drag copy stays known: a drag under way hands it out even when the region's loop is cut again
+    // meanwhile (the take starred, its key found), and that copy must then be kept.
 }
 
-void RegionLoop::keepDragged()
+void RegionLoop::keepDragged(const QString& path)
 {
-    if (!m_loop || m_dragCopy.isEmpty() || m_dragKept)
+    if (!m_dragCopy || m_dragCopy->path != path || m_dragCopy->kept)
         return;
-    m_dragKept = true;
-    m_library->keepDragCopy(m_dragCopy);
-    m_library->addLoop(m_loop->recipe, m_loop->wav, m_dragCopy, AudioFormat::Wav);
+    m_dragCopy->kept = true;
+    m_library->keepDragCopy(path);
+    m_library->addLoop(m_dragCopy->loop.recipe, m_dragCopy->loop.wav, path, AudioFormat::Wav);
 }

@@ -29,9 +29,10 @@ public:
     void clear();
     /// The loop, once cut; nothing before, or when it could not be cut.
     const std::optional<TakeLoops::Loop>& loop() const { return m_loop; }
-    /// The drag copy was dropped on a program that took it: the library keeps the copy (LibraryService::keepDragCopy)
-    /// and the loop as a take whose file it is. Only once per loop, however often it is dragged out.
-    void keepDragged();
+    /// The drag copy at `path` was dropped on a program that took it: the library keeps the copy
+    /// (LibraryService::keepDragCopy) and the loop it holds as a take whose file it is. Only once per copy, however
+    /// often it is dragged out; a path that is not the last copy made is left alone.
+    void keepDragged(const QString& path);
 
 signals:
     /// loop() is ready.
@@ -45,6 +46,12 @@ private:
     LibraryService* m_library;
     int m_asked = 0; ///< counts prepare() and clear(), so that a cut finishing after a newer request is dropped
     std::optional<TakeLoops::Loop> m_loop;
-    QString m_dragCopy;
-    bool m_dragKept = false;
+    /// The last drag copy made, and the loop it holds.
+    struct DragCopy
+    {
+        QString path;
+        TakeLoops::Loop loop;
+        bool kept = false; ///< dropped somewhere and kept as a take, once
+    };
+    std::optional<DragCopy> m_dragCopy;
 };
