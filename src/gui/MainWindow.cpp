@@ -189,6 +189,14 @@ void MainWindow::connectLibrary()
         if (m_player->currentTakeId() == take.id)
             showNowPlaying(take); // a tempo corrected or a take analysed while it plays
         m_compareStrip->updateTake(take);
+        // A take compared went to the trash: the comparison ends rather than play (and star) what was thrown away.
+        bool compared = false;
+        for (int slot = 0; slot < m_compare->slotCount(); ++slot)
+            compared = compared || m_compare->takeIdAt(slot) == take.id;
+        if (take.trashed && compared) {
+            leaveCompare();
+            statusBar()->showMessage(tr("The comparison ended: one of its takes went to the trash"), 8000);
+        }
     });
     connect(m_library, &LibraryService::failed, this, &MainWindow::showNotice);
     connect(m_library, &LibraryService::reindexed, this, &MainWindow::showNotice);

@@ -156,8 +156,12 @@ void ComparePlayer::switchTo(int slot)
         applyVolumes();
         emit currentChanged(slot);
     }
-    if (m_state != PlayerBackend::State::Playing)
+    if (m_state != PlayerBackend::State::Playing) {
+        // A paused player keeps what the sound server holds of it, made at its old volume: moving every take to where
+        // it is (which cannot be heard while paused) drops that, so the take chosen is the first thing heard.
+        seek(m_position);
         play();
+    }
 }
 
 void ComparePlayer::play()
@@ -300,16 +304,13 @@ void ComparePlayer::endIfNonePlays()
 {
     if (reference())
         return;
-    // The longest take has ended too (or the last one playing failed): ready to play again from the start.
-    for (Running* running : std::as_const(m_slots)) {
+    // The longest take has ended too (or the last one playing failed): ready to play again from the start, every
+    // slot known to be there, so that none is put "back in step" with where the takes ended.
+    for (Running* running : std::as_const(m_slots))
         running->ended = false;
-        running->startedFrom = 0;
-        running->stepped = false;
-    }
-    for (Running* running : std::as_const(m_slots)) {
-        if (!running->failed)
-            running->backend->setPosition(0);
-    }
+    seek(0);
+    m_position = 0;
+    emit positionChanged(0);
 }
 
 void ComparePlayer::keepInStep(Running& slot)

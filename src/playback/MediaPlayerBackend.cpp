@@ -132,8 +132,14 @@ void MediaPlayerBackend::load(const QUrl& source, QIODevice* device)
         m_player->setSourceDevice(device, source);
     else
         m_player->setSource(source);
-    // The same file again is not loaded again: the player only stops, and takes a position at once.
+    // The same file again is not loaded again: the player only stops, and takes a position at once. Nor does it say
+    // its length again, which the new source's listeners are still owed.
     m_loading = m_player->mediaStatus() == QMediaPlayer::LoadingMedia;
+    if (!m_loading)
+        report([this, ms = m_player->duration()] {
+            m_duration = ms;
+            emit durationChanged(ms);
+        });
 }
 
 void MediaPlayerBackend::loadAgainIfEnded()

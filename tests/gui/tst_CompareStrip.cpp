@@ -51,6 +51,7 @@ private slots:
     void loudnessIsMatchedAndTheGainShown();
     void spacePausesEveryTakeAndFStarsTheOneHeard();
     void escLeavesAndTheHistoryPlaysAgain();
+    void aTakeThrownAwayEndsTheComparison();
     void textFieldsKeepTheirDigits();
 
 private:
@@ -232,6 +233,16 @@ void TestCompareStrip::escLeavesAndTheHistoryPlaysAgain()
     QTest::keyClick(find<QListView>("historyList"), Qt::Key_Return);
     QVERIFY(!m_compare().isActive());
     QCOMPARE(m_studio->player().currentTakeId(), m_window->historyModel()->takeAt(0).id);
+}
+
+void TestCompareStrip::aTakeThrownAwayEndsTheComparison()
+{
+    compareFirst(2);
+    QSignalSpy changed(&m_studio->library(), &LibraryService::takeChanged);
+    m_studio->library().moveToTrash(m_compare().takeIdAt(1));
+    QVERIFY(changed.wait());
+    QTRY_VERIFY(!m_compare().isActive());
+    QVERIFY(!find<CompareStrip>("compareStrip")->isVisible());
 }
 
 void TestCompareStrip::textFieldsKeepTheirDigits()
