@@ -156,12 +156,10 @@ void ComparePlayer::switchTo(int slot)
         applyVolumes();
         emit currentChanged(slot);
     }
-    if (m_state != PlayerBackend::State::Playing) {
-        // A paused player keeps what the sound server holds of it, made at its old volume: moving every take to where
-        // it is (which cannot be heard while paused) drops that, so the take chosen is the first thing heard.
-        seek(m_position);
+    // From a pause, every take plays on from where it is. (Moving them there first, to drop what the sound server
+    // still holds of the take heard before, left players silent for good on Qt 6.4's GStreamer.)
+    if (m_state != PlayerBackend::State::Playing)
         play();
-    }
 }
 
 void ComparePlayer::play()
