@@ -165,8 +165,15 @@ void ComparePlayer::switchTo(int slot)
 void ComparePlayer::play()
 {
     for (Running* running : std::as_const(m_slots)) {
-        if (running->plays())
-            running->backend->play();
+        if (!running->plays())
+            continue;
+        // A player resumed from a pause settles again before it is kept in step: its first reports jitter, and a
+        // seek in its first few hundred milliseconds can leave Qt 6.4's GStreamer player silent for good.
+        if (running->state != PlayerBackend::State::Playing) {
+            running->startedFrom = running->position;
+            running->stepped = false;
+        }
+        running->backend->play();
     }
 }
 
