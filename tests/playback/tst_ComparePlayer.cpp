@@ -13,6 +13,17 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+/// Every report a player's thread can send, from `backend`: playing, a position, a length, a failure, the end.
+void reportEverything(FakePlayerBackend* backend, qint64 positionMs)
+{
+    using namespace Qt::StringLiterals;
+    backend->play();
+    backend->playTo(positionMs);
+    emit backend->durationChanged(20000);
+    emit backend->failed(u"Resource not found"_s);
+    backend->playToEnd();
+}
+
 using State = PlayerBackend::State;
 
 /// The volume the heard slot gets at the default master volume (80 %) with `gainDb`.
@@ -373,13 +384,8 @@ void TestComparePlayer::reportsFromPlayersLeftOutAreIgnored()
     QSignalSpy duration(m_compare, &ComparePlayer::durationChanged);
     QSignalSpy failed(m_compare, &ComparePlayer::failed);
     // What a player's thread still had on its way when the comparison was left.
-    for (FakePlayerBackend* backend : std::as_const(m_backends)) {
-        backend->play();
-        backend->playTo(7000);
-        emit backend->durationChanged(20000);
-        emit backend->failed(u"Resource not found"_s);
-        backend->playToEnd();
-    }
+    for (FakePlayerBackend* backend : std::as_const(m_backends))
+        reportEverything(backend, 7000);
     QVERIFY(state.isEmpty());
     QVERIFY(position.isEmpty());
     QVERIFY(duration.isEmpty());
@@ -399,13 +405,8 @@ void TestComparePlayer::reportsFromPlayersLeftOutAreIgnored()
     duration.clear();
     for (int i = 0; i < 2; ++i)
         m_backends.at(i)->calls.clear();
-    for (FakePlayerBackend* backend : m_backends.mid(2)) {
-        backend->play();
-        backend->playTo(9000);
-        emit backend->durationChanged(20000);
-        emit backend->failed(u"Resource not found"_s);
-        backend->playToEnd();
-    }
+    for (FakePlayerBackend* backend : m_backends.mid(2))
+        reportEverything(backend, 9000);
     QVERIFY(state.isEmpty());
     QVERIFY(position.isEmpty());
     QVERIFY(duration.isEmpty());
