@@ -1,30 +1,29 @@
-// Compare switch latency: two slots of a ComparePlayer over real MediaPlayerBackends play a 440 Hz and an 880 Hz
-// tone into a private PulseAudio null sink, and the heard slot is switched back and forth. Per switch:
+// Compare switch latency: two slots of a ComparePlayer, a 440 Hz and an 880 Hz tone, play through the real output
+// (SinkMixOutput: the mix fed to a QAudioSink) into a private PulseAudio null sink, and the heard slot is switched
+// back and forth. Per switch:
 //
-//   applied  from the switchTo() call to both volume changes done on the players' threads (QAudioOutput::setVolume
-//            returned there, MediaPlayerBackend::volumeApplied): what the app's own code and threads add.
+//   call     how long switchTo() takes: the new gains are in the mixer when it returns, and the next samples the
+//            output takes (within SinkMixOutput::TickMs) carry them. Everything the app's own code adds.
 //   heard    from the switchTo() call to the new tone reaching the null sink's monitor, recorded by parec in 5 ms
 //            fragments and placed in time by the sample clock (every read is stamped when it arrives; the earliest
 //            arrival against its sample count fixes the clock, so the figure includes the recorder's smallest
-//            delay, about a millisecond). It includes everything up to the sound server: the volume change, the
-//            audio GStreamer had already passed the volume element (the sound server's buffer for the stream), and
-//            the server's own queue. A sound card adds its own output latency on top (a few ms for USB or HDA).
+//            delay, about a millisecond). It includes the crossfade (CompareMixer::RampMs, heard from its middle),
+//            the sink's buffer and the sound server's own queue. A sound card adds its own output latency on top (a
+//            few ms for USB or HDA).
 //   silence, both   the longest stretch after the switch with neither tone, and with both: a clean cut shows a few
-//            milliseconds of both (the 5 ms windows straddling it) and no silence.
+//            milliseconds of both (the 5 ms windows straddling the crossfade) and no silence.
 //
-// Each round runs with the sound server's clients at their defaults (GStreamer's pulsesink asks for a 200 ms buffer
-// and is given about 110 ms), then with PULSE_LATENCY_MSEC set. libpulse ignores that variable for the streams
-// pulsesink opens (they name a format, not a sample spec, when they connect: "Ignoring $PULSE_LATENCY_MSEC ...
-// (invalid sample spec)" with PULSE_LOG=4), so under Qt 6.4's GStreamer backend the buffer, and the heard figure,
-// stay as they are; Qt offers no setting of its own for it. Run with QT_MEDIA_BACKEND=ffmpeg to see the variable
-// take effect on Qt's FFmpeg backend (a technology preview in 6.4). Dropouts (5 ms stretches with neither tone) show
-// what a smaller buffer costs on a busy machine. It prints figures; it never fails on time.
+// Each round asks the sink for another buffer; the sound server grants about three quarters of it. Dropouts (5 ms
+// stretches with neither tone) show what a smaller buffer costs on a busy machine. It prints figures; it never
+// fails on time.
 //
-//   bench-compare [switches] [latency-ms ...]    switches per round (default 20); latencies to try (default 30)
+// It first times the decoding a comparison of four 30 s takes needs before it plays.
+//
+//   bench-compare [switches] [buffer-ms ...]    switches per round (default 20); buffers to try (default 20 40 80)
 #include "PulseNullSink.h"
 #include "TestAudio.h"
 #include "playback/ComparePlayer.h"
-#include "playback/MediaPlayerBackend.h"
+#include "playback/SinkMixOutput.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -106,10 +105,6 @@ private:
     void run()
     {
         QProcess parec;
-        // The recorder keeps its own small latency whatever the players are given.
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(u"PULSE_LATENCY_MSEC"_s);
-        parec.setProcessEnvironment(environment);
         parec.start(u"parec"_s, {u"-d"_s, PulseNullSink::monitor(), u"--raw"_s, u"--rate=%1"_s.arg(Rate),
                                  u"--channels=1"_s, u"--format=s16le"_s, u"--latency-msec=5"_s});
         QByteArray pending;
@@ -154,13 +149,6 @@ struct Switch
     int to = 0;
 };
 
-struct Applied
-{
-    int slot = 0;
-    float volume = 0;
-    qint64 atNs = 0;
-};
-
 double percentile(std::vector<double> values, double p)
 {
     if (values.empty())
@@ -175,7 +163,7 @@ void printFigures(const char* what, const std::vector<double>& ms)
                 percentile(ms, 0.5), percentile(ms, 0.95), percentile(ms, 0), percentile(ms, 1), ms.size());
 }
 
-/// The buffers the sound server gave the players' streams, as pactl reports them.
+/// The buffer the sound server gave the comparison's stream, as pactl reports it.
 QString streamLatencies()
 {
     QProcess pactl;
@@ -205,36 +193,17 @@ void waitMs(int ms)
     loop.exec();
 }
 
-void measureRound(const QList<ComparePlayer::Slot>& tones, int switches, std::optional<int> latencyMs)
+void measureRound(const QList<ComparePlayer::Slot>& tones, int switches, int bufferMs)
 {
-    if (latencyMs)
-        qputenv("PULSE_LATENCY_MSEC", QByteArray::number(*latencyMs));
-    else
-        qunsetenv("PULSE_LATENCY_MSEC");
-    std::printf("\n%s\n", latencyMs ? qPrintable(u"PULSE_LATENCY_MSEC=%1"_s.arg(*latencyMs))
-                                    : "sound server clients at their defaults");
-
+    std::printf("\nsink buffer asked for: %d ms\n", bufferMs);
     MonitorTap tap;
     tap.start();
     if (!tap.waitUntilRecording()) {
         std::printf("  parec recorded nothing: is the sound server running?\n");
         return;
     }
-    std::mutex appliedMutex;
-    std::vector<Applied> applied;
-    int made = 0;
-    ComparePlayer compare([&] {
-        auto* backend = new MediaPlayerBackend;
-        const int slot = made++;
-        QObject::connect(
-            backend, &MediaPlayerBackend::volumeApplied, backend,
-            [&, slot](float volume) {
-                const std::lock_guard lock(appliedMutex);
-                applied.push_back({slot, volume, nowNs()});
-            },
-            Qt::DirectConnection);
-        return backend;
-    });
+    SinkMixOutput* output = nullptr;
+    ComparePlayer compare([&output, bufferMs] { return output = new SinkMixOutput(bufferMs); });
     compare.setVolume(100);
     QString error;
     QObject::connect(&compare, &ComparePlayer::failed, &compare, [&](const QString& message) { error = message; });
@@ -243,7 +212,7 @@ void measureRound(const QList<ComparePlayer::Slot>& tones, int switches, std::op
         std::printf("  the comparison did not play: %s\n", qPrintable(error));
         return;
     }
-    std::printf("  streams: %s\n", qPrintable(streamLatencies()));
+    std::printf("  stream: %s\n", qPrintable(streamLatencies()));
 
     std::vector<Switch> switchesMade;
     std::vector<double> callUs;
@@ -261,24 +230,7 @@ void measureRound(const QList<ComparePlayer::Slot>& tones, int switches, std::op
     compare.leave();
     tap.stop();
 
-    std::vector<double> appliedMs, heardMs;
-    {
-        const std::lock_guard lock(appliedMutex);
-        for (const Switch& s : switchesMade) {
-            std::optional<qint64> up, down;
-            for (const Applied& a : applied) {
-                if (a.atNs < s.atNs)
-                    continue;
-                // The slot turned down keeps a volume of −100 dB (ComparePlayer::SilentVolume).
-                if (a.slot == s.to && a.volume > 1e-4F && !up)
-                    up = a.atNs;
-                if (a.slot != s.to && a.volume <= 1e-4F && !down)
-                    down = a.atNs;
-            }
-            if (up && down)
-                appliedMs.push_back(double(std::max(*up, *down) - s.atNs) / 1e6);
-        }
-    }
+    std::vector<double> heardMs;
     const std::vector<qint16>& samples = tap.samples();
     const qint64 zero = tap.sampleZeroNs();
     constexpr size_t Window = Rate / 200;                              // 5 ms
@@ -330,8 +282,8 @@ void measureRound(const QList<ComparePlayer::Slot>& tones, int switches, std::op
             ++dropouts;
     }
 
-    std::printf("  switchTo() returned in median %.1f us\n", percentile(callUs, 0.5));
-    printFigures("applied", appliedMs);
+    std::printf("  call     median %7.2f us   p95 %7.2f us   max %7.2f us\n", percentile(callUs, 0.5),
+                percentile(callUs, 0.95), percentile(callUs, 1));
     printFigures("heard", heardMs);
     // Windows of 5 ms taken every millisecond: a clean cut from one tone to the other shows as a few milliseconds of
     // both (the windows straddling it), a gap as silence.
@@ -343,6 +295,9 @@ void measureRound(const QList<ComparePlayer::Slot>& tones, int switches, std::op
                     unmeasured);
     std::printf("  dropouts while switching: %d of %zu stretches of 5 ms\n", dropouts,
                 last > first ? (last - first) / Window : size_t(0));
+    if (output->bufferMs() != bufferMs)
+        std::printf("  the sink ran dry twice within %d s: its buffer grew to %d ms\n",
+                    SinkMixOutput::UnderrunWindowMs / 1000, output->bufferMs());
 }
 
 } // namespace
@@ -352,11 +307,11 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     const QStringList arguments = app.arguments().mid(1);
     const int switches = arguments.isEmpty() ? 20 : std::max(2, arguments.constFirst().toInt());
-    QList<int> latencies = {30};
+    QList<int> buffers = {SinkMixOutput::DefaultBufferMs, 40, 80};
     if (arguments.size() > 1) {
-        latencies.clear();
+        buffers.clear();
         for (const QString& ms : arguments.mid(1))
-            latencies << ms.toInt();
+            buffers << ms.toInt();
     }
 
     if (const QString missing = PulseNullSink::missingTools(); !missing.isEmpty()) {
@@ -384,11 +339,38 @@ int main(int argc, char** argv)
         tones << ComparePlayer::Slot{u"%1 Hz"_s.arg(hz), path, std::nullopt};
     }
 
+    // What a comparison costs before it plays: four 30 s takes read and decoded (three at 32 kHz mono as Segmind
+    // and the offline engine make them, one at 44.1 kHz stereo, so all four are resampled to 44.1 kHz in stereo).
+    QStringList four;
+    for (int i = 0; i < 4; ++i) {
+        const int rate = i == 3 ? 44100 : 32000;
+        const int channels = i == 3 ? 2 : 1;
+        const QString path = dir.filePath(u"take%1.wav"_s.arg(i));
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(TestAudio::sineWav(30, rate, channels)) < 0) {
+            std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
+            return 1;
+        }
+        four << path;
+    }
+    std::vector<double> decodeMs;
+    size_t bytes = 0;
+    for (int run = 0; run < 5; ++run) {
+        const qint64 at = nowNs();
+        const ComparePlayer::Decoded decoded = ComparePlayer::decode(four);
+        decodeMs.push_back(double(nowNs() - at) / 1e6);
+        bytes = 0;
+        for (const std::vector<float>& track : decoded.tracks)
+            bytes += track.size() * sizeof(float);
+    }
+    std::printf("four 30 s takes decoded for a comparison (three 32 kHz mono, one 44.1 kHz stereo): median %.0f ms, "
+                "slowest %.0f ms of 5; %.1f MB of samples held while comparing\n\n",
+                percentile(decodeMs, 0.5), percentile(decodeMs, 1), double(bytes) / 1e6);
+
     std::printf("compare switch latency: %d switches between a 440 Hz and an 880 Hz slot per round, into a "
                 "PulseAudio null sink\n",
                 switches);
-    measureRound(tones, switches, std::nullopt);
-    for (const int ms : latencies)
+    for (const int ms : buffers)
         measureRound(tones, switches, ms);
     return 0;
 }

@@ -5,7 +5,10 @@
 
 #include <QCoreApplication>
 
+#include <samplerate.h>
+
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -138,6 +141,38 @@ std::optional<Decoded> decode(const QByteArray& bytes, QString* whyNot)
         setError(whyNot, noSound(format));
         return std::nullopt;
     }
+    return result;
+}
+
+std::optional<Decoded> resample(const Decoded& audio, int sampleRate, QString* whyNot)
+{
+    if (audio.sampleRate == sampleRate)
+        return audio;
+    if (audio.sampleRate <= 0 || sampleRate <= 0 || audio.channels <= 0) {
+        setError(whyNot, QCoreApplication::translate("Audio", "a sample rate of %1 Hz cannot be converted to %2 Hz")
+                             .arg(audio.sampleRate)
+                             .arg(sampleRate));
+        return std::nullopt;
+    }
+    const double ratio = double(sampleRate) / audio.sampleRate;
+    const auto framesIn = long(audio.samples.size() / size_t(audio.channels));
+    Decoded result{.samples =
+                       std::vector<float>(size_t(std::ceil(double(framesIn) * ratio) + 1) * size_t(audio.channels)),
+                   .sampleRate = sampleRate,
+                   .channels = audio.channels};
+    SRC_DATA data{};
+    data.data_in = audio.samples.data();
+    data.input_frames = framesIn;
+    data.data_out = result.samples.data();
+    data.output_frames = long(result.samples.size() / size_t(audio.channels));
+    data.src_ratio = ratio;
+    if (const int error = src_simple(&data, SRC_SINC_MEDIUM_QUALITY, audio.channels); error != 0) {
+        setError(whyNot, QCoreApplication::translate("Audio", "the audio could not be converted to %1 Hz: %2")
+                             .arg(sampleRate)
+                             .arg(QString::fromUtf8(src_strerror(error))));
+        return std::nullopt;
+    }
+    result.samples.resize(size_t(data.output_frames_gen) * size_t(audio.channels));
     return result;
 }
 

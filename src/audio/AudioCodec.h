@@ -31,6 +31,11 @@ struct Decoded
 /// bytes are not audio or hold no sound. Slow for long files: call it off the UI thread.
 std::optional<Decoded> decode(const QByteArray& bytes, QString* whyNot = nullptr);
 
+/// `audio` at `sampleRate` through libsamplerate's medium sinc converter (flat to 90 % of the lower Nyquist
+/// frequency, images 97 dB down), channels kept; `audio` itself when it already is at that rate. Returns nothing and
+/// fills `whyNot` when libsamplerate refuses. Slow for long files: call it off the UI thread.
+std::optional<Decoded> resample(const Decoded& audio, int sampleRate, QString* whyNot = nullptr);
+
 /// The lowest and highest sample of each of `buckets` equal slices of the audio (channels mixed), −1…1: what a
 /// waveform view draws.
 struct Peaks

@@ -16,16 +16,13 @@ std::unique_ptr<Studio> Studio::createDefault()
 }
 
 Studio::Studio(const Paths& paths, std::unique_ptr<PlayerBackend> playerBackend,
-               ComparePlayer::BackendFactory compareBackends, QObject* parent)
+               ComparePlayer::OutputFactory compareOutput, QObject* parent)
     : QObject(parent),
       m_settings(paths.settingsFile.isEmpty() ? new Settings(this) : new Settings(paths.settingsFile, this)),
       m_gateway(new NetworkGateway(this)),
       m_library(new LibraryService(paths.dataDir, libraryOptionsFrom(*m_settings), this)),
       m_keyStore(new KeyStore(this)), m_player(new Player(playerBackend.release(), this)),
-      m_compare(new ComparePlayer(
-          compareBackends ? std::move(compareBackends)
-                          : [] { return static_cast<PlayerBackend*>(new MediaPlayerBackend); },
-          this))
+      m_compare(new ComparePlayer(std::move(compareOutput), this))
 {
     m_library->open(); // before anyone reads it; the window shows what it found
     m_session = new Session(m_settings, m_library, m_gateway, m_keyStore, this);

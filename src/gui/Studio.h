@@ -35,9 +35,9 @@ public:
     /// Uses the standard locations (XDG folders) and the real audio player.
     static std::unique_ptr<Studio> createDefault();
 
-    /// `compareBackends` makes the players of the compare player's slots; none: real ones (MediaPlayerBackend).
+    /// `compareOutput` makes the output comparisons are heard through; none: the sound device (SinkMixOutput).
     Studio(const Paths& paths, std::unique_ptr<PlayerBackend> playerBackend,
-           ComparePlayer::BackendFactory compareBackends = {}, QObject* parent = nullptr);
+           ComparePlayer::OutputFactory compareOutput = {}, QObject* parent = nullptr);
     ~Studio() override;
 
     Settings& settings() const { return *m_settings; }

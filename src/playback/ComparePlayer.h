@@ -1,17 +1,25 @@
 #pragma once
 
+#include "playback/CompareMixer.h"
 #include "playback/PlayerBackend.h"
 
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
+#include <QTimer>
 
 #include <functional>
 #include <optional>
+#include <vector>
 
-/// A/B(/C/D) comparison of two to four takes: every slot has a player of its own and all of them run together from
-/// the same position; only the slot being heard has its volume up. Switching slots changes two volumes and nothing
-/// else — no load, no seek, no restart — so the music carries on from the same beat in the other take.
+class MixOutput;
+
+/// A/B(/C/D) comparison of two to four takes. The takes are decoded into memory when the comparison starts and
+/// mixed into one output (CompareMixer into a MixOutput): all of them advance from one position, and only the slot
+/// being heard has its gain up. Switching slots changes the gains at the next sample the sound device takes: no
+/// load, no seek, no restart, so the music carries on from the same beat in the other take, a few milliseconds
+/// later.
 ///
 /// With loudness matching on, each slot's gain brings its measured integrated loudness down to that of the quietest
 /// slot (gains are never above 0 dB, so nothing is pushed into clipping): a louder take no longer wins just by being
@@ -24,11 +32,8 @@ public:
     static constexpr int MinSlots = 2;
     static constexpr int MaxSlots = 4;
 
-    /// Makes one backend per slot (the app: MediaPlayerBackend; tests: a fake). The backends are owned here, made
-    /// as a comparison first needs them (MaxSlots at most) and kept for the next comparisons.
-    using BackendFactory = std::function<PlayerBackend*()>;
-    /// Milliseconds on a clock that never goes back: how long a slot has played since it last reported its position.
-    using Clock = std::function<qint64()>;
+    /// Makes the output the comparison is heard through (the app: SinkMixOutput; tests: one they render by hand).
+    using OutputFactory = std::function<MixOutput*()>;
 
     /// One take to compare.
     struct Slot
@@ -38,17 +43,31 @@ public:
         std::optional<double> loudnessLufs; ///< integrated loudness as measured; nothing: unknown
     };
 
-    /// `clock`: nothing for the system's steady clock (tests pass one they move on by hand).
-    explicit ComparePlayer(BackendFactory makeBackend, QObject* parent = nullptr, Clock clock = {});
+    /// The takes of a comparison decoded to one rate (the highest among them) and one channel count (stereo when
+    /// any take is): what the mixer plays.
+    struct Decoded
+    {
+        int sampleRate = 0;
+        int channels = 0;
+        std::vector<std::vector<float>> tracks; ///< per slot, channels interleaved; empty for one that failed
+        QStringList errors;                     ///< per slot: why it cannot be played; empty when it can
+    };
+    /// Reads and decodes the files at `paths`. Slow: the comparison runs it in Qt's thread pool.
+    static Decoded decode(const QStringList& paths);
+
+    /// `makeOutput`: nothing for a SinkMixOutput. The output is made with the first comparison and kept.
+    explicit ComparePlayer(OutputFactory makeOutput = {}, QObject* parent = nullptr);
     ~ComparePlayer() override;
 
-    /// Loads the slots (MinSlots..MaxSlots) and starts all of them playing from the start, slot 0 heard. Returns
-    /// false, with `error` saying what to do, for fewer or more slots; an earlier comparison is left first.
+    /// Takes the slots (MinSlots..MaxSlots), decodes them in the pool and, once they are ready, plays all of them
+    /// from the start, slot 0 heard. Returns false, with `error` saying what to do, for fewer or more slots; an
+    /// earlier comparison is left first.
     bool start(const QList<Slot>& slots, QString* error = nullptr);
-    /// Stops every slot and lets go of their files. The players are kept for the next comparison: taking one down
-    /// waits for its thread, which would hold the window up.
+    /// Stops the sound and lets go of the takes.
     void leave();
     bool isActive() const { return !m_slots.isEmpty(); }
+    /// The takes are decoded and in the mixer (they play once this is true).
+    bool isReady() const { return m_ready; }
     int slotCount() const { return int(m_slots.size()); }
     QString takeIdAt(int slot) const;
 
@@ -63,9 +82,10 @@ public:
     /// Moves every slot to `ms`.
     void seek(qint64 ms);
     PlayerBackend::State state() const { return m_state; }
+    /// Where the comparison is as heard: the mixer's position less what the output still holds.
     qint64 position() const { return m_position; }
     /// The longest slot's length.
-    qint64 duration() const;
+    qint64 duration() const { return m_duration; }
 
     void setMatchLoudness(bool match);
     bool matchesLoudness() const { return m_matchLoudness; }
@@ -78,7 +98,7 @@ public:
 signals:
     void currentChanged(int slot);
     void stateChanged(PlayerBackend::State state);
-    /// The position of the slot being heard.
+    /// The position of the comparison, as heard.
     void positionChanged(qint64 ms);
     void durationChanged(qint64 ms);
     /// The gains changed (loudness matching turned on or off, or a new comparison).
@@ -86,51 +106,28 @@ signals:
     void failed(const QString& message);
 
 private:
-    struct Running;
-    /// How far a silent slot may stray from the heard one before it is moved back in step. Each slot runs its own
-    /// pipeline: one that prerolled later starts later, and a busy machine makes one lose a few milliseconds now
-    /// and then. Two takes under about 25 ms apart still land on the same beat when switched; closer than that
-    /// the positions the players report (±2 ms once running, tens of ms in their first seconds) would have the
-    /// slots moved for nothing. A silent slot is moved by a seek, which is never heard.
-    static constexpr qint64 StepToleranceMs = 25;
-    /// The volume of a slot not heard: −100 dB, silence (a 16-bit take's samples round to nothing), yet never 0.
-    /// GStreamer marks audio at volume 0 as a gap and stops sending it to the sound server; the slot's stream runs
-    /// dry, and once turned up it sounds at once while the slot turned down still plays from its full buffer: both
-    /// takes together for 80 ms at every switch, for most of a second after the first ones. With every stream kept
-    /// full, both change after the same buffer and the switch is a clean cut.
-    static constexpr float SilentVolume = 1e-5F;
-    /// How long a slot plays after starting, being sought or being moved before it is kept in step. Positions
-    /// reported in a player's first second jitter by tens of milliseconds, and a pipeline moved again within a few
-    /// hundred milliseconds of starting can stay silent for good.
-    static constexpr qint64 SettleMs = 1000;
-    /// The most a silent slot is aimed ahead of the heard one to make up for the time its seek takes.
-    static constexpr qint64 MaxLeadMs = 1000;
+    /// How often the position heard is read from the mixer and the output, and the end looked for.
+    static constexpr int PollMs = 25;
 
-    /// The slot whose position is the comparison's: the heard one, or, once that take has ended, the first that
-    /// still plays.
-    Running* reference() const;
-    void onStateChanged(Running& slot, PlayerBackend::State state);
-    void onPositionChanged(Running& slot, qint64 ms);
-    void onDurationChanged(Running& slot, qint64 ms);
-    void onReachedEnd(Running& slot);
-    void onFailed(Running& slot, const QString& message);
-    /// Once no slot is left playing, the comparison is over: every slot that can play goes back to the start.
-    void endIfNonePlays();
-    /// Moves a silent slot that has strayed from the reference back in step with it.
-    void keepInStep(Running& slot);
-    void updateState();
+    /// The decoded takes arrived for the comparison started as `generation`.
+    void onDecoded(quint64 generation, Decoded decoded);
+    /// Reads the position heard; once the longest take has ended, the comparison goes back to the start.
+    void poll();
+    void setState(PlayerBackend::State state);
     void computeGains();
-    void applyVolumes();
+    /// Sends the heard slot's gain (with the master volume) and silence for the others to the mixer.
+    void applyGains();
+    qint64 msToFrames(qint64 ms) const;
 
-    /// One more slot, with its backend made and connected.
-    Running* makeRunning();
-    /// `slot` is in the comparison being played: reports from a backend left over from an earlier one are ignored.
-    bool isPlayed(const Running& slot) const { return m_slots.contains(&slot); }
-
-    BackendFactory m_makeBackend;
-    Clock m_clock;
-    QList<Running*> m_made;  ///< every slot made so far, owned here; the first slotCount() are the comparison's
-    QList<Running*> m_slots; ///< the comparison's
+    OutputFactory m_makeOutput;
+    MixOutput* m_output = nullptr; ///< made with the first comparison
+    CompareMixer m_mixer;
+    QTimer m_poll;
+    QList<Slot> m_slots;
+    std::vector<double> m_gainsDb;
+    quint64 m_generation = 0; ///< counts comparisons, so a late decode of a left one is dropped
+    bool m_ready = false;
+    bool m_wantsToPlay = false; ///< play or pause asked for before the takes were ready
     int m_current = 0;
     PlayerBackend::State m_state = PlayerBackend::State::Stopped;
     qint64 m_position = 0;

@@ -195,10 +195,7 @@ qint64 MediaPlayerBackend::duration() const
 
 void MediaPlayerBackend::setVolume(float volume)
 {
-    post([this, volume] {
-        m_output->setVolume(volume);
-        emit volumeApplied(volume);
-    });
+    post([this, volume] { m_output->setVolume(volume); });
 }
 
 void MediaPlayerBackend::setOutputDevice(const QByteArray& id)

@@ -38,11 +38,6 @@ public:
     void setVolume(float volume) override;
     void setOutputDevice(const QByteArray& id) override;
 
-signals:
-    /// Emitted on the player's thread once the output has the volume setVolume() asked for: bench-compare times
-    /// a comparison's switch by it (connect with Qt::DirectConnection).
-    void volumeApplied(float volume);
-
 private:
     /// Runs `work` on the player's thread, in order with every other request.
     void post(std::function<void()> work);

@@ -2,7 +2,6 @@
 #include "analysis/TakeAnalysis.h"
 #include "audio/AudioCodec.h"
 #include "playback/ComparePlayer.h"
-#include "playback/MediaPlayerBackend.h"
 
 #include "PulseNullSink.h"
 #include "TestAudio.h"
@@ -73,9 +72,9 @@ double loudnessOf(const AudioCodec::Decoded& audio, double from, double to)
 
 } // namespace
 
-/// Two takes of the same music 12 dB apart, compared through real players into a PulseAudio null sink and recorded
-/// from its monitor while the first, then the second is heard: with loudness matched they are heard alike, without
-/// it 12 dB apart, and the switch carries the music on from where it was.
+/// Two takes of the same music 12 dB apart, compared through the real output (a QAudioSink) into a PulseAudio null
+/// sink and recorded from its monitor while the first, then the second is heard: with loudness matched they are
+/// heard alike, without it 12 dB apart, and the switch carries the music on from where it was.
 class TestCompareAudio final : public QObject
 {
     Q_OBJECT
@@ -120,7 +119,7 @@ void TestCompareAudio::initTestCase()
 
 void TestCompareAudio::listen(bool matchLoudness, Heard* heard)
 {
-    ComparePlayer compare([] { return new MediaPlayerBackend; });
+    ComparePlayer compare; // heard through the sound server, as in the app
     compare.setVolume(100);
     compare.setMatchLoudness(matchLoudness);
     QSignalSpy failed(&compare, &ComparePlayer::failed);
