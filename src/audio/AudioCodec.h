@@ -32,7 +32,7 @@ struct Decoded
 std::optional<Decoded> decode(const QByteArray& bytes, QString* whyNot = nullptr);
 
 /// `audio` at `sampleRate` through libsamplerate's medium sinc converter (flat to 90 % of the lower Nyquist
-/// frequency, images 97 dB down), channels kept; `audio` itself when it already is at that rate. Returns nothing and
+/// frequency, SNR 97 dB), channels kept; `audio` itself when it already is at that rate. Returns nothing and
 /// fills `whyNot` when libsamplerate refuses. Slow for long files: call it off the UI thread.
 std::optional<Decoded> resample(const Decoded& audio, int sampleRate, QString* whyNot = nullptr);
 
