@@ -405,14 +405,20 @@ void MainWindow::startCompare(const QList<Take>& takes)
     m_compareStrip->show();
     for (QShortcut* shortcut : std::as_const(m_compareShortcuts))
         shortcut->setEnabled(true);
-    statusBar()->showMessage(
-        tr("Comparing: 1–%1 switch takes, Space pauses, F stars the take heard, Esc leaves").arg(takes.size()), 10000);
+    statusBar()->showMessage(compareHint(int(takes.size())), 10000);
+}
+
+QString MainWindow::compareHint(int takes) const
+{
+    return tr("Comparing: 1–%1 switch takes, Space pauses, F stars the take heard, Esc leaves").arg(takes);
 }
 
 void MainWindow::leaveCompare()
 {
     if (!m_compare->isActive())
         return;
+    if (statusBar()->currentMessage() == compareHint(m_compare->slotCount()))
+        statusBar()->clearMessage(); // its keys are gone
     m_compare->leave();
     for (QShortcut* shortcut : std::as_const(m_compareShortcuts))
         shortcut->setEnabled(false);

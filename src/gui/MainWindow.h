@@ -74,6 +74,8 @@ private:
     /// Starts comparing `takes` (two to four) in the compare strip, in place of the player.
     void startCompare(const QList<Take>& takes);
     void leaveCompare();
+    /// What the status line says while `takes` takes are compared: their keys.
+    QString compareHint(int takes) const;
     void openSettings(bool focusKey);
     void deleteTake(const Take& take);
     void undoDelete();

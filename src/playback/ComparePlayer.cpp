@@ -38,32 +38,27 @@ std::vector<float> withChannels(AudioCodec::Decoded&& audio, int channels)
 
 ComparePlayer::Decoded ComparePlayer::decode(const QStringList& paths)
 {
-    // Each take on a core of its own: resampling a 30 s take takes a few hundred milliseconds.
+    // One take after the other: this runs in the pool already, and work it waited for there could wait for ever
+    // behind pool threads that wait too.
     struct Take
     {
-        QString path;
         std::optional<AudioCodec::Decoded> audio;
         QString error;
     };
-    std::vector<Take> takes;
-    for (const QString& path : paths)
-        takes.push_back({path, std::nullopt, {}});
-    QtConcurrent::blockingMap(takes, [](Take& take) {
-        if (const auto bytes = AtomicFile::read(take.path, &take.error))
-            take.audio = AudioCodec::decode(*bytes, &take.error);
-    });
+    std::vector<Take> takes(size_t(paths.size()));
     Decoded result;
-    for (const Take& take : takes) {
+    for (qsizetype i = 0; i < paths.size(); ++i) {
+        Take& take = takes[size_t(i)];
+        if (const auto bytes = AtomicFile::read(paths.at(i), &take.error))
+            take.audio = AudioCodec::decode(*bytes, &take.error);
         if (take.audio) {
             result.sampleRate = std::max(result.sampleRate, take.audio->sampleRate);
             result.channels = std::max(result.channels, std::min(take.audio->channels, 2));
         }
     }
-    QtConcurrent::blockingMap(takes, [&result](Take& take) {
+    for (Take& take : takes) {
         if (take.audio && take.audio->sampleRate != result.sampleRate)
             take.audio = AudioCodec::resample(*take.audio, result.sampleRate, &take.error);
-    });
-    for (Take& take : takes) {
         result.errors << (take.audio ? QString() : take.error);
         result.tracks.push_back(take.audio ? withChannels(std::move(*take.audio), result.channels)
                                            : std::vector<float>{});
@@ -98,14 +93,16 @@ bool ComparePlayer::start(const QList<Slot>& chosen, QString* error)
         connect(m_output, &MixOutput::failed, this, [this](const QString& message) {
             if (!m_ready)
                 return;
+            m_outputLost = true;
             m_mixer.setPlaying(false);
-            setState(PlayerBackend::State::Stopped);
+            setState(PlayerBackend::State::Paused);
             emit failed(message);
         });
     }
     m_slots = chosen;
     m_current = 0;
     m_wantsToPlay = true;
+    m_outputLost = false;
     computeGains();
     emit currentChanged(m_current);
     emit positionChanged(0);
@@ -156,8 +153,15 @@ void ComparePlayer::leave()
     m_slots.clear();
     m_ready = false;
     m_poll.stop();
-    m_output->stop();
-    m_mixer.clear();
+    // Faded out rather than cut: the output is let go once the fade has been heard, unless another comparison has
+    // started by then.
+    m_mixer.setPlaying(false);
+    QTimer::singleShot(LetGoAfterMs, this, [this, generation = m_generation] {
+        if (generation != m_generation)
+            return;
+        m_output->stop();
+        m_mixer.clear();
+    });
     m_position = 0;
     m_duration = 0;
     setState(PlayerBackend::State::Stopped);
@@ -187,6 +191,8 @@ void ComparePlayer::play()
     m_wantsToPlay = true;
     if (!m_ready)
         return;
+    if (std::exchange(m_outputLost, false))
+        m_output->start(&m_mixer, m_outputDevice); // the device may be back, or another chosen
     m_mixer.setPlaying(true);
     if (m_mixer.isPlaying())
         setState(PlayerBackend::State::Playing);
@@ -242,8 +248,10 @@ void ComparePlayer::setVolume(int percent)
 
 void ComparePlayer::setOutputDevice(const QByteArray& id)
 {
-    if (std::exchange(m_outputDevice, id) != id && m_ready)
+    if (std::exchange(m_outputDevice, id) != id && m_ready) {
+        m_outputLost = false;
         m_output->start(&m_mixer, id);
+    }
 }
 
 void ComparePlayer::poll()

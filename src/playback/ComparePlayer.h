@@ -63,7 +63,7 @@ public:
     /// from the start, slot 0 heard. Returns false, with `error` saying what to do, for fewer or more slots; an
     /// earlier comparison is left first.
     bool start(const QList<Slot>& slots, QString* error = nullptr);
-    /// Stops the sound and lets go of the takes.
+    /// Fades the sound out and lets go of the takes and, once the fade has been heard, of the output.
     void leave();
     bool isActive() const { return !m_slots.isEmpty(); }
     /// The takes are decoded and in the mixer (they play once this is true).
@@ -108,6 +108,9 @@ signals:
 private:
     /// How often the position heard is read from the mixer and the output, and the end looked for.
     static constexpr int PollMs = 25;
+    /// How long after leaving the output is let go: the fade-out through the largest buffer the output may have
+    /// grown to (SinkMixOutput::MaxBufferMs).
+    static constexpr int LetGoAfterMs = 250;
 
     /// The decoded takes arrived for the comparison started as `generation`.
     void onDecoded(quint64 generation, Decoded decoded);
@@ -128,6 +131,7 @@ private:
     quint64 m_generation = 0; ///< counts comparisons, so a late decode of a left one is dropped
     bool m_ready = false;
     bool m_wantsToPlay = false; ///< play or pause asked for before the takes were ready
+    bool m_outputLost = false;  ///< the output stopped by itself: play() opens it again
     int m_current = 0;
     PlayerBackend::State m_state = PlayerBackend::State::Stopped;
     qint64 m_position = 0;

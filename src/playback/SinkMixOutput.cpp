@@ -54,8 +54,9 @@ public:
         }
         m_mixer = mixer;
         m_deviceId = deviceId;
-        connect(m_sink, &QAudioSink::stateChanged, this,
-                [this, name = device.description()](QAudio::State state) { onStateChanged(state, name); });
+        m_deviceName = device.description();
+        connect(m_sink, &QAudioSink::stateChanged, this, &Feeder::onStateChanged);
+        m_sinceTaken.start();
         topUp();
         m_timer.start(TickMs);
     }
@@ -63,6 +64,7 @@ public:
     void stop()
     {
         m_timer.stop();
+        m_fed = false;
         m_mixer = nullptr;
         m_device = nullptr;
         if (m_sink) {
@@ -87,8 +89,20 @@ private:
             return;
         const QAudioFormat format = m_sink->format();
         const int frameBytes = format.bytesPerFrame();
-        const qint64 frames = m_sink->bytesFree() / frameBytes;
+        const qint64 free = m_sink->bytesFree();
+        // All of the buffer free at a top-up: the sound server played everything before this came, and there was
+        // a gap. Qt 6.4's sink reports an underflow as idle only once it has drained, which most gaps never reach.
+        if (std::exchange(m_fed, true) && free >= m_sink->bufferSize() && m_mixer->isPlaying() && ranDry())
+            return; // opened again, and fed, with a larger buffer
+        const qint64 frames = free / frameBytes;
+        // Playing takes the samples away all the time. A sink that takes none for LostAfterMs has lost its stream
+        // (Qt 6.4 only logs a stream the sound server killed), which no amount of waiting brings back.
+        if (frames == 0 && m_sinceTaken.elapsed() > LostAfterMs) {
+            lost();
+            return;
+        }
         if (frames > 0) {
+            m_sinceTaken.start();
             m_buffer.resize(size_t(frames * format.channelCount()));
             m_mixer->render(m_buffer.data(), frames);
             m_device->write(reinterpret_cast<const char*>(m_buffer.data()), frames * frameBytes);
@@ -96,35 +110,40 @@ private:
         m_queued = std::max<qint64>(0, m_sink->bufferSize() - m_sink->bytesFree()) / frameBytes;
     }
 
-    void onStateChanged(QAudio::State state, const QString& deviceName)
+    void onStateChanged(QAudio::State state)
     {
-        if (m_sink->error() == QAudio::OpenError || m_sink->error() == QAudio::FatalError) {
-            // A device unplugged or taken away while the comparison plays: say so rather than go on in silence.
-            stop();
-            fail(SinkMixOutput::tr("%1 stopped playing the comparison. Choose another output in Settings, then compare "
-                                   "again.")
-                     .arg(deviceName));
-            return;
-        }
-        // The sink idles only when it ran dry: it is fed silence while the comparison is paused.
-        if (state != QAudio::IdleState || m_bufferMs >= MaxBufferMs)
-            return;
-        if (!m_sinceUnderrun.isValid() || m_sinceUnderrun.restart() > UnderrunWindowMs) {
-            m_sinceUnderrun.start();
-            return;
-        }
-        m_sinceUnderrun.invalidate();
+        // Only stop() stops the sink, and it stops listening first: a sink that stops by itself lost its device
+        // (unplugged, the sound server restarted).
+        if (state == QAudio::StoppedState || m_sink->error() == QAudio::OpenError ||
+            m_sink->error() == QAudio::FatalError)
+            lost();
+    }
+
+    /// The sink can play no more: said, and let go of (the next start() opens a new one).
+    void lost()
+    {
+        QMetaObject::invokeMethod(this, &Feeder::stop, Qt::QueuedConnection); // not within one of the sink's signals
+        m_timer.stop();
+        m_mixer = nullptr;
+        fail(SinkMixOutput::tr("%1 stopped playing the comparison. Press Space to play it again, or choose another "
+                               "output in Settings.")
+                 .arg(m_deviceName));
+    }
+
+    /// The sound ran dry: heard as a click. The second time within UnderrunWindowMs, the sink is opened again with
+    /// twice the buffer; returns whether it was.
+    bool ranDry()
+    {
+        const bool again = m_sinceDry.isValid() && m_sinceDry.elapsed() <= UnderrunWindowMs;
+        m_sinceDry.start();
+        if (!again || m_bufferMs >= MaxBufferMs)
+            return false;
+        m_sinceDry.invalidate();
         m_bufferMs = std::min(MaxBufferMs, m_bufferMs * 2);
         qCInfo(lcMixOutput, "The comparison's sound ran dry twice in %d s; its buffer is now %d ms.",
                UnderrunWindowMs / 1000, m_bufferMs.load());
-        // Not from within the sink's own signal: it is about to be deleted.
-        QMetaObject::invokeMethod(
-            this,
-            [this, mixer = m_mixer] {
-                if (m_mixer == mixer) // not stopped meanwhile
-                    start(mixer, m_deviceId);
-            },
-            Qt::QueuedConnection);
+        start(m_mixer, m_deviceId);
+        return true;
     }
 
     SinkMixOutput* m_output; ///< lives on its owner's thread, and outlives the feeder
@@ -135,7 +154,10 @@ private:
     QIODevice* m_device = nullptr; ///< the sink's, while it runs
     CompareMixer* m_mixer = nullptr;
     QByteArray m_deviceId;
-    QElapsedTimer m_sinceUnderrun; ///< since the last time the sink ran dry
+    QString m_deviceName;
+    QElapsedTimer m_sinceTaken; ///< since the sink last took samples
+    QElapsedTimer m_sinceDry;   ///< since the sound last ran dry
+    bool m_fed = false;         ///< the sink has had its first samples
     std::vector<float> m_buffer;
 };
 

@@ -11,10 +11,13 @@
 /// QMediaPlayer cannot do that: its GStreamer pipeline keeps about 110 ms in the sound server for every stream, and
 /// a change of volume waits behind all of it.)
 ///
-/// The buffer starts small. A machine too busy to keep it filled lets it run dry, which is heard as a crackle; after
+/// The buffer starts small. A machine too busy to keep it filled lets it run dry, which is heard as a click; after
 /// the second time within UnderrunWindowMs the buffer doubles (the sink is opened again, a break of a few
-/// milliseconds), up to MaxBufferMs, and stays so until the output is made again: a switch heard a little later
-/// rather than a comparison that crackles.
+/// milliseconds), up to MaxBufferMs, and stays so for every later comparison: a switch heard a little later rather
+/// than a comparison that crackles.
+///
+/// A sink that stops by itself, or takes no samples for LostAfterMs (its device unplugged, the sound server
+/// restarted, the stream killed), is reported through failed(); the next start() opens a new one.
 class SinkMixOutput final : public MixOutput
 {
     Q_OBJECT
@@ -23,9 +26,12 @@ public:
     /// What the sink is asked to buffer at first. The sound server grants about three quarters of it.
     static constexpr int DefaultBufferMs = 20;
     static constexpr int MaxBufferMs = 160;
-    static constexpr int UnderrunWindowMs = 5000;
+    static constexpr int UnderrunWindowMs = 10000;
     /// How often the sink is topped up: well inside the buffer, so a late tick or two is not heard.
     static constexpr int TickMs = 4;
+    /// A sink that takes no samples for this long has lost its stream (long enough for a Bluetooth headset that
+    /// is woken to start).
+    static constexpr int LostAfterMs = 3000;
 
     explicit SinkMixOutput(int bufferMs = DefaultBufferMs, QObject* parent = nullptr);
     ~SinkMixOutput() override;

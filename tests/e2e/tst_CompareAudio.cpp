@@ -7,6 +7,8 @@
 #include "TestAudio.h"
 
 #include <QFile>
+#include <QLocalSocket>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,6 +17,7 @@
 #include <cmath>
 #include <limits>
 #include <utility>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -41,24 +44,27 @@ QByteArray glide(double amplitude)
     return TestAudio::pcmWav(samples, FileRate);
 }
 
-/// The pitch of `seconds` of recording from `from`: upward zero crossings, placed between samples.
+/// The pitch of `seconds` of recording from `from`: the median period between upward zero crossings (placed between
+/// samples), so a dropout of a few milliseconds in the window does not move it.
 double pitchAt(const AudioCodec::Decoded& audio, double from, double seconds)
 {
     const auto begin = size_t(from * audio.sampleRate);
     const auto end = std::min(audio.samples.size(), size_t((from + seconds) * audio.sampleRate));
-    double first = -1, last = -1;
-    int crossings = 0;
+    std::vector<double> periods;
+    double last = -1;
     for (size_t i = begin + 1; i < end; ++i) {
         const float a = audio.samples[i - 1], b = audio.samples[i];
         if (a < 0 && b >= 0) {
             const double at = double(i - 1) + a / (a - b);
-            if (first < 0)
-                first = at;
+            if (last >= 0)
+                periods.push_back(at - last);
             last = at;
-            ++crossings;
         }
     }
-    return crossings > 1 ? (crossings - 1) * audio.sampleRate / (last - first) : 0.0;
+    if (periods.empty())
+        return 0.0;
+    std::nth_element(periods.begin(), periods.begin() + qsizetype(periods.size() / 2), periods.end());
+    return audio.sampleRate / periods[periods.size() / 2];
 }
 
 double loudnessOf(const AudioCodec::Decoded& audio, double from, double to)
@@ -70,11 +76,24 @@ double loudnessOf(const AudioCodec::Decoded& audio, double from, double to)
     return loudness.valid ? loudness.integratedLufs : -std::numeric_limits<double>::infinity();
 }
 
+/// The ids of the streams playing into the sound server.
+QStringList streamIds()
+{
+    QProcess pactl;
+    pactl.start(u"pactl"_s, {u"list"_s, u"short"_s, u"sink-inputs"_s});
+    pactl.waitForFinished(10000);
+    QStringList ids;
+    for (const QString& line : QString::fromLocal8Bit(pactl.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts))
+        ids << line.section(u'\t', 0, 0);
+    return ids;
+}
+
 } // namespace
 
 /// Two takes of the same music 12 dB apart, compared through the real output (a QAudioSink) into a PulseAudio null
 /// sink and recorded from its monitor while the first, then the second is heard: with loudness matched they are
-/// heard alike, without it 12 dB apart, and the switch carries the music on from where it was.
+/// heard alike, without it 12 dB apart, and the switch carries the music on from where it was. A stream the sound
+/// server takes away is said, and plays again.
 class TestCompareAudio final : public QObject
 {
     Q_OBJECT
@@ -83,6 +102,7 @@ private slots:
     void initTestCase();
     void matchedTakesAreHeardAlike();
     void unmatchedTakesAreHeardAsTheyAre();
+    void aStreamTakenAwayIsSaidAndPlaysAgain();
 
 private:
     struct Heard
@@ -198,6 +218,46 @@ void TestCompareAudio::unmatchedTakesAreHeardAsTheyAre()
     // The same recording and measure tell 12 dB apart, so the test above could have failed.
     const double apart = heard.firstLufs - heard.secondLufs;
     QVERIFY2(apart > 10.5 && apart < 13.5, qPrintable(u"%1 dB apart"_s.arg(apart)));
+}
+
+void TestCompareAudio::aStreamTakenAwayIsSaidAndPlaysAgain()
+{
+    ComparePlayer compare;
+    QSignalSpy failed(&compare, &ComparePlayer::failed);
+    MonitorRecording recording(m_dir.filePath(u"heard-taken-away.wav"_s));
+    QString why;
+    QVERIFY2(recording.start(&why), qPrintable(why));
+    QVERIFY2(compare.start(m_takes, &why), qPrintable(why));
+    QTRY_VERIFY_WITH_TIMEOUT(compare.position() >= 500, 20000);
+    // The sound server drops the comparison's stream, as when it restarts or the stream is killed.
+    // pactl cannot kill a stream, and pacmd finds no daemon that writes no PID file: the server's command line is
+    // opened on a socket of the test's own and told directly.
+    const QString cliSocket = m_dir.filePath(u"cli"_s);
+    QCOMPARE(QProcess::execute(u"pactl"_s, {u"load-module"_s, u"module-cli-protocol-unix"_s, u"socket="_s + cliSocket}),
+             0);
+    QLocalSocket cli;
+    cli.connectToServer(cliSocket);
+    QVERIFY2(cli.waitForConnected(5000), qPrintable(cli.errorString()));
+    const QStringList streams = streamIds();
+    QCOMPARE(streams.size(), 1);
+    cli.write("kill-sink-input " + streams.constFirst().toLatin1() + "\n");
+    QVERIFY(cli.waitForBytesWritten(5000));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
+    const QString message = failed.constFirst().constFirst().toString();
+    QVERIFY2(message.contains(u"stopped playing the comparison. Press Space to play it again"_s), qPrintable(message));
+    QCOMPARE(compare.state(), PlayerBackend::State::Paused);
+    const qint64 heldAt = compare.position();
+    QTest::qWait(500);
+    QVERIFY(compare.position() <= heldAt + 50); // nothing plays, and nothing pretends to
+    // Played again: a new stream, and the music goes on from where it stopped.
+    compare.play();
+    QCOMPARE(compare.state(), PlayerBackend::State::Playing);
+    QTRY_VERIFY_WITH_TIMEOUT(compare.position() >= heldAt + 1000, 10000);
+    QCOMPARE(streamIds().size(), 1);
+    QVERIFY(streamIds().constFirst() != streams.constFirst());
+    QCOMPARE(failed.size(), 1);
+    compare.leave();
+    QVERIFY2(recording.stop(&why), qPrintable(why));
 }
 
 QTEST_GUILESS_MAIN(TestCompareAudio)

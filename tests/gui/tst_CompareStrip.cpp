@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -236,10 +237,15 @@ void TestCompareStrip::spacePausesEveryTakeAndFStarsTheOneHeard()
 void TestCompareStrip::escLeavesAndTheHistoryPlaysAgain()
 {
     compareFirst(2);
+    QTest::qWait(300); // the window's own notices at start (the keychain's) have had their say …
+    compareFirst(2);   // … so the status line shows the comparison's keys
+    QVERIFY2(m_window->statusBar()->currentMessage().startsWith(u"Comparing: 1–2 switch takes"_s),
+             qPrintable(m_window->statusBar()->currentMessage()));
     QTest::keyClick(find<QListView>("historyList"), Qt::Key_Escape);
     QVERIFY(!m_compare().isActive());
-    QVERIFY(!m_output->isRunning());
+    QCOMPARE(m_window->statusBar()->currentMessage(), QString()); // the comparison's keys are gone
     QVERIFY(!find<CompareStrip>("compareStrip")->isVisible());
+    QTRY_VERIFY(!m_output->isRunning()); // let go once its fade-out has been heard
     QVERIFY(find<QWidget>("playerBar")->isVisible());
     // Esc, F and the digits are the comparison's only: now F stars nothing. The star clicked next is the first change
     // the library makes, and it comes after anything F would have queued.

@@ -278,7 +278,11 @@ void TestComparePlayer::leaveStopsAndLetsGo()
     QVERIFY(!m_compare->isActive());
     QVERIFY(!m_compare->isReady());
     QCOMPARE(m_compare->state(), State::Stopped);
-    QCOMPARE(m_output->calls, (QStringList{u"start "_s, u"stop"_s}));
+    // Faded out, not cut: the mix goes to silence over the ramp, then the output is let go.
+    const std::vector<float> fade = m_output->render(20);
+    QVERIFY(fade.front() > 0 && fade.front() < heardLevel(0));
+    QCOMPARE(fade.back(), 0.0F);
+    QTRY_COMPARE(m_output->calls, (QStringList{u"start "_s, u"stop"_s}));
     QVERIFY(!m_output->isRunning());
     // A new comparison uses the same output.
     RenderedMixOutput* output = m_output;
@@ -303,7 +307,8 @@ void TestComparePlayer::aComparisonLeftWhileDecodingIsNeverPlayed()
     m_compare->leave();
     QVERIFY(m_compare->start(takes({std::nullopt, std::nullopt})));
     m_compare->leave();
-    QTest::qWait(100);
+    QTRY_VERIFY(!m_output->isRunning()); // let go once the fade-out has been heard
+    QTest::qWait(100);                   // the second decode has long finished
     QVERIFY(!m_compare->isReady());
     QVERIFY(!m_output->isRunning());
 }
@@ -384,7 +389,21 @@ void TestComparePlayer::anOutputThatFailsSaysWhatToDo()
     QVERIFY(m_compare->start(takes({std::nullopt, std::nullopt})));
     QTRY_COMPARE(failed.size(), 1);
     QCOMPARE(failed.constFirst().constFirst().toString(), m_output->failWith);
-    QCOMPARE(m_compare->state(), State::Stopped);
+    QCOMPARE(m_compare->state(), State::Paused);
+    // Playing again opens the output again: the device may be back.
+    m_output->failWith.clear();
+    m_output->calls.clear();
+    m_compare->play();
+    QCOMPARE(m_output->calls, QStringList{u"start "_s});
+    QCOMPARE(m_compare->state(), State::Playing);
+    QVERIFY(near(levelAfter(50), heardLevel(0)));
+    // An output that stops by itself while playing: paused, said, and opened again by the next switch.
+    emit m_output->failed(u"Null Output stopped playing the comparison."_s);
+    QCOMPARE(failed.size(), 2);
+    QCOMPARE(m_compare->state(), State::Paused);
+    m_compare->switchTo(1);
+    QCOMPARE(m_output->calls, (QStringList{u"start "_s, u"start "_s}));
+    QCOMPARE(m_compare->state(), State::Playing);
 }
 
 QTEST_GUILESS_MAIN(TestComparePlayer)
