@@ -351,7 +351,7 @@ void MainWindow::connectCompare()
     m_compare->setVolume(m_player->volume());
     connect(m_player, &Player::volumeChanged, m_compare, &ComparePlayer::setVolume);
     connect(m_compare, &ComparePlayer::failed, this,
-            [this](const QString& message) { showNotice(tr("Cannot compare these takes: %1").arg(message)); });
+            [this](const QString& message) { showNotice(message); }); // each says what went wrong and what to do
     // The comparison's keys work wherever the focus is but in a text field, which keeps digits and letters for
     // itself; they exist only while takes are compared, so F and the digits mean nothing else meanwhile.
     for (int slot = 0; slot < ComparePlayer::MaxSlots; ++slot) {

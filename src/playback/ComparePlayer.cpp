@@ -87,6 +87,8 @@ bool ComparePlayer::start(const QList<Slot>& chosen, QString* error)
         return false;
     }
     leave();
+    // A comparison left moments ago may still be fading out, about to let go of the output: not of this one's.
+    ++m_generation;
     if (!m_output) {
         m_output = m_makeOutput ? m_makeOutput() : new SinkMixOutput;
         m_output->setParent(this);

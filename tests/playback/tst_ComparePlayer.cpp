@@ -54,6 +54,7 @@ private slots:
     void masterVolumeAndOutputDevice();
     void thePositionIsWhatIsHeard();
     void leaveStopsAndLetsGo();
+    void comparingAgainRightAfterLeavingPlays();
     void aComparisonLeftWhileDecodingIsNeverPlayed();
     void aShorterTakeFallsSilentUntilTheLongestEnds();
     void takesOfOtherRatesAndChannelsPlayTogether();
@@ -290,6 +291,18 @@ void TestComparePlayer::leaveStopsAndLetsGo()
     QCOMPARE(m_output, output);
     m_compare->switchTo(2);
     QVERIFY(near(levelAfter(50), heardLevel(2)));
+}
+
+void TestComparePlayer::comparingAgainRightAfterLeavingPlays()
+{
+    startWith({std::nullopt, std::nullopt});
+    levelAfter(100);
+    m_compare->leave();
+    startWith({std::nullopt, std::nullopt}); // while the first one's fade-out is still being heard
+    QTest::qWait(400);                       // past the moment the first would have let go of the output
+    QVERIFY(m_output->isRunning());
+    QCOMPARE(m_compare->state(), State::Playing);
+    QVERIFY(near(levelAfter(50), heardLevel(0)));
 }
 
 void TestComparePlayer::aComparisonLeftWhileDecodingIsNeverPlayed()
