@@ -1,6 +1,7 @@
 #include "playback/MediaPlayerBackend.h"
 
 #include "playback/LoopDevice.h"
+#include "playback/OutputDevice.h"
 
 #include <QAudioDevice>
 #include <QAudioOutput>
@@ -208,12 +209,5 @@ void MediaPlayerBackend::setOutputDevice(const QByteArray& id)
 
 void MediaPlayerBackend::applyOutputDevice()
 {
-    const QList<QAudioDevice> outputs = QMediaDevices::audioOutputs();
-    for (const QAudioDevice& device : outputs) {
-        if (!m_deviceId.isEmpty() && device.id() == m_deviceId) {
-            m_output->setDevice(device);
-            return;
-        }
-    }
-    m_output->setDevice(QMediaDevices::defaultAudioOutput());
+    m_output->setDevice(OutputDevice::find(m_deviceId));
 }

@@ -1,13 +1,13 @@
 #include "playback/SinkMixOutput.h"
 
 #include "playback/CompareMixer.h"
+#include "playback/OutputDevice.h"
 
 #include <QAudioDevice>
 #include <QAudioFormat>
 #include <QAudioSink>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
-#include <QMediaDevices>
 #include <QTimer>
 
 #include <vector>
@@ -28,11 +28,7 @@ public:
     void start(CompareMixer* mixer, const QByteArray& deviceId)
     {
         stop();
-        QAudioDevice device = QMediaDevices::defaultAudioOutput();
-        for (const QAudioDevice& output : QMediaDevices::audioOutputs()) {
-            if (!deviceId.isEmpty() && output.id() == deviceId)
-                device = output;
-        }
+        const QAudioDevice device = OutputDevice::find(deviceId);
         if (device.isNull()) {
             fail(SinkMixOutput::tr("No sound output was found. Connect speakers or headphones, or choose an output in "
                                    "Settings, then compare again."));
